@@ -1,0 +1,33 @@
+//! One file per pallet configuration. Values that matter are named constants with the reason
+//! for their value beside them.
+
+mod aura;
+mod balances;
+mod conviction_voting;
+mod grandpa;
+mod nfts;
+mod preimage;
+mod referenda;
+mod scheduler;
+mod sudo;
+mod system;
+mod timestamp;
+mod transaction_payment;
+mod treasury;
+
+pub use referenda::TracksInfo;
+pub use system::{RuntimeBlockLength, RuntimeBlockWeights, MAXIMUM_BLOCK_WEIGHT};
+pub use treasury::TreasuryAccount;
+
+/// Governance periods: real-chain values by default, blocks apart under `fast-runtime`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! prod_or_fast {
+	($prod:expr, $fast:expr) => {
+		if cfg!(feature = "fast-runtime") {
+			$fast
+		} else {
+			$prod
+		}
+	};
+}

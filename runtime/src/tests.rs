@@ -1,0 +1,97 @@
+//! Runtime-level checks of the configuration: presets, governance tracks, block limits.
+
+use crate::{
+	configs::{RuntimeBlockLength, TracksInfo},
+	genesis_config_presets::{self, DEV_ENDOWMENT},
+	AllPalletsWithSystem, Balances, Grandpa, OriginCaller, Runtime, RuntimeGenesisConfig,
+};
+use polkadot_sdk::{
+	frame_support::{
+		dispatch::DispatchClass,
+		genesis_builder_helper::build_state,
+		traits::{fungible::Inspect, IntegrityTest},
+	},
+	frame_system::RawOrigin,
+	pallet_referenda::TracksInfo as _,
+	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::BuildStorage,
+};
+
+fn genesis_of(preset: &str) -> TestExternalities {
+	let json = genesis_config_presets::get_preset(&preset.into())
+		.unwrap_or_else(|| panic!("preset {preset} is missing"));
+	let mut ext: TestExternalities =
+		RuntimeGenesisConfig::default().build_storage().expect("default genesis builds").into();
+	ext.execute_with(|| build_state::<RuntimeGenesisConfig>(json).expect("preset genesis builds"));
+	ext
+}
+
+#[test]
+fn every_pallet_passes_its_integrity_test() {
+	TestExternalities::default().execute_with(AllPalletsWithSystem::integrity_test);
+}
+
+#[test]
+fn dev_preset_has_alice_as_sole_authority_and_sudo() {
+	genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(polkadot_sdk::pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(polkadot_sdk::pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(Balances::balance(&Sr25519Keyring::Bob.to_account_id()), DEV_ENDOWMENT);
+	});
+}
+
+#[test]
+fn local_preset_has_three_authorities_and_no_sudo_key() {
+	genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(polkadot_sdk::pallet_aura::Authorities::<Runtime>::get().len(), 3);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
+		assert_eq!(polkadot_sdk::pallet_sudo::Key::<Runtime>::get(), None, "Root must be reachable only by referendum");
+	});
+}
+
+#[test]
+fn unknown_preset_is_refused() {
+	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+	assert_eq!(genesis_config_presets::preset_names().len(), 2);
+}
+
+#[test]
+fn governance_tracks_are_well_formed() {
+	TracksInfo::check_integrity().expect("tracks sorted, unique and well-formed");
+}
+
+#[test]
+fn only_root_origin_maps_to_the_root_track() {
+	assert_eq!(TracksInfo::track_for(&OriginCaller::system(RawOrigin::Root)), Ok(0));
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	assert!(TracksInfo::track_for(&OriginCaller::system(RawOrigin::Signed(alice))).is_err());
+	assert!(TracksInfo::track_for(&OriginCaller::system(RawOrigin::None)).is_err());
+}
+
+#[test]
+fn real_root_track_gives_holders_weeks_to_decide() {
+	let root = TracksInfo::info(0).expect("root track exists");
+	if cfg!(feature = "fast-runtime") {
+		assert!(root.decision_period < crate::HOURS);
+	} else {
+		assert_eq!(root.decision_period, 28 * crate::DAYS);
+		assert_eq!(root.prepare_period, 2 * crate::HOURS);
+	}
+}
+
+#[test]
+fn a_runtime_upgrade_fits_in_one_block() {
+	let code = crate::WASM_BINARY.map(<[u8]>::len).unwrap_or(0);
+	let operational = *RuntimeBlockLength::get().max.get(DispatchClass::Operational);
+	// Twice the current runtime leaves room for the runtime to grow.
+	assert!(2 * code < operational as usize, "runtime {code} B vs block {operational} B");
+}
+
+#[test]
+fn existential_deposit_is_below_a_micro_payment() {
+	// A data call costs cents; an account holding one call's worth must not be reaped.
+	assert!(crate::EXISTENTIAL_DEPOSIT <= crate::UNIT / 100);
+}

@@ -44,6 +44,8 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
+// `impl_opaque_keys!` and the runtime macro expand to code that names `Vec`.
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	sp_runtime::{
 		generic, impl_opaque_keys,
@@ -52,8 +54,6 @@ use polkadot_sdk::{
 	},
 	*,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::{runtime_version, RuntimeVersion};
 
 pub use polkadot_sdk::{frame_support, frame_system, sp_consensus_aura, sp_runtime};
@@ -109,12 +109,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version information used to identify this runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// Time, money and the block, as named constants shared by configs and presets.
 pub mod constants {

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! TOKENFACTORY_TEST_RUNTIMES=1 cargo build -p tokenfactory-node
-//! cargo test -p tokenfactory-zombienet -- --ignored --test-threads 1
+//! cargo test --workspace -- --ignored --test-threads 1
 //! ```
 //!
 //! `TOKENFACTORY_NODE` overrides the node binary (default: `tokenfactory-node` next to the

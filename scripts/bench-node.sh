@@ -31,7 +31,7 @@ first_final_ms=$((($(date +%s%N) - start_ns) / 1000000))
 
 sleep "$IDLE_SECS"
 rss_kib=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-best="$(height best)"
+best="$(height best || true)"
 
 printf 'node start -> first finalized block: %d ms\n' "$first_final_ms"
 printf 'idle RSS after %d s (best block #%s): %d MiB\n' "$IDLE_SECS" "$best" $((rss_kib / 1024))

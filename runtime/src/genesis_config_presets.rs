@@ -32,7 +32,10 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		aura: AuraConfig {
-			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: GrandpaConfig {
 			authorities: initial_authorities

@@ -36,9 +36,9 @@ pub mod test_runtimes {
 extern crate alloc;
 
 // Declared before `apis`: its macros are used there.
+pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
-pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]

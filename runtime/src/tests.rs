@@ -26,7 +26,7 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
 			}
-		},
+		}
 		(base, patch) => *base = patch,
 	}
 }
@@ -54,7 +54,10 @@ fn dev_preset_has_alice_as_sole_authority_and_sudo() {
 	genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(polkadot_sdk::pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
-		assert_eq!(polkadot_sdk::pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(
+			polkadot_sdk::pallet_sudo::Key::<Runtime>::get(),
+			Some(Sr25519Keyring::Alice.to_account_id())
+		);
 		assert_eq!(Balances::balance(&Sr25519Keyring::Bob.to_account_id()), DEV_ENDOWMENT);
 	});
 }
@@ -64,7 +67,11 @@ fn local_preset_has_three_authorities_and_no_sudo_key() {
 	genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(polkadot_sdk::pallet_aura::Authorities::<Runtime>::get().len(), 3);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
-		assert_eq!(polkadot_sdk::pallet_sudo::Key::<Runtime>::get(), None, "Root must be reachable only by referendum");
+		assert_eq!(
+			polkadot_sdk::pallet_sudo::Key::<Runtime>::get(),
+			None,
+			"Root must be reachable only by referendum"
+		);
 	});
 }
 

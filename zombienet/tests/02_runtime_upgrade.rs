@@ -103,9 +103,13 @@ async fn upgrade_by_referendum(client: &Client, code: &[u8]) -> Result<()> {
 		dynamic::tx("System", "authorize_upgrade", vec![Value::from_bytes(code_hash.0)]);
 	let call = client.tx().call_data(&authorize)?;
 	let call_hash = BlakeTwo256::hash(&call);
-	submit(client, &dynamic::tx("Preimage", "note_preimage", vec![Value::from_bytes(&call)]), &alice)
-		.await
-		.context("note_preimage")?;
+	submit(
+		client,
+		&dynamic::tx("Preimage", "note_preimage", vec![Value::from_bytes(&call)]),
+		&alice,
+	)
+	.await
+	.context("note_preimage")?;
 	println!("  preimage noted: {} bytes, hash {call_hash:?}", call.len());
 
 	// 2. A referendum on the Root track, enacted one block after it passes.
@@ -203,8 +207,7 @@ async fn upgrade_by_referendum(client: &Client, code: &[u8]) -> Result<()> {
 	// The new code runs from the next block on.
 	wait_for("the new runtime to be active", Duration::from_secs(60), || async {
 		let storage = client.storage().at_latest().await?;
-		let pending =
-			storage.fetch(&dynamic::storage("System", "AuthorizedUpgrade", ())).await?;
+		let pending = storage.fetch(&dynamic::storage("System", "AuthorizedUpgrade", ())).await?;
 		Ok(pending.is_none().then_some(()))
 	})
 	.await?;

@@ -1,5 +1,8 @@
 use crate::Runtime;
-use polkadot_sdk::{frame_support::traits::ConstBool, pallet_aura, sp_consensus_aura::sr25519::AuthorityId as AuraId};
+use polkadot_sdk::{
+	frame_support::traits::ConstBool, pallet_aura,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+};
 
 /// Upper bound on validators; a data appchain runs a small, known validator set.
 pub const MAX_AUTHORITIES: u32 = 32;

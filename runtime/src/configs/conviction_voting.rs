@@ -1,4 +1,6 @@
-use crate::{prod_or_fast, AccountId, Balances, BlockNumber, Referenda, Runtime, RuntimeEvent, System, DAYS};
+use crate::{
+	prod_or_fast, AccountId, Balances, BlockNumber, Referenda, Runtime, RuntimeEvent, System, DAYS,
+};
 use polkadot_sdk::{
 	frame_support::traits::{tokens::currency::ActiveIssuanceOf, ConstU32},
 	pallet_conviction_voting,

@@ -1,4 +1,7 @@
-use crate::{deposit, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, Signature, System, DAYS};
+use crate::{
+	deposit, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, Signature, System,
+	DAYS,
+};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,

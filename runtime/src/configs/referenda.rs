@@ -49,7 +49,8 @@ const fn percent(x: i32) -> FixedI64 {
 }
 
 /// Approval needed on the Root track: 100% falling reciprocally to 50% over the decision period.
-const ROOT_MIN_APPROVAL: Curve = Curve::make_reciprocal(4, 28, percent(80), percent(50), percent(100));
+const ROOT_MIN_APPROVAL: Curve =
+	Curve::make_reciprocal(4, 28, percent(80), percent(50), percent(100));
 /// Support needed on the Root track: 50% of active issuance falling linearly to 0.
 const ROOT_MIN_SUPPORT: Curve = Curve::make_linear(28, 28, percent(0), percent(50));
 
@@ -84,7 +85,8 @@ static TRACKS: [Track<u16, Balance, BlockNumber>; 1] = [Track {
 pub struct TracksInfo;
 impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 	type Id = u16;
-	type RuntimeOrigin = <RuntimeOrigin as polkadot_sdk::frame_support::traits::OriginTrait>::PalletsOrigin;
+	type RuntimeOrigin =
+		<RuntimeOrigin as polkadot_sdk::frame_support::traits::OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<Self::Id, Balance, BlockNumber>>> {
 		TRACKS.iter().map(Cow::Borrowed)

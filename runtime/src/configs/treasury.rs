@@ -1,6 +1,6 @@
 use crate::{
-	prod_or_fast, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, System, Treasury,
-	DAYS,
+	prod_or_fast, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, System,
+	Treasury, DAYS,
 };
 use polkadot_sdk::{
 	frame_support::{

@@ -11,4 +11,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_scheduler, Scheduler]
 	[pallet_referenda, Referenda]
 	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_payment_channels, PaymentChannels]
+	[pallet_equity, Equity]
 );

@@ -255,4 +255,12 @@ mod runtime {
 	pub type Sudo = pallet_sudo;
 
 	// Token Factory: 50..
+	#[runtime::pallet_index(50)]
+	pub type PaymentChannels = pallet_payment_channels;
+	#[runtime::pallet_index(51)]
+	pub type Equity = pallet_equity;
+	/// The share ledger behind `Equity`: no calls of its own, driven only by `Equity`.
+	#[runtime::pallet_index(52)]
+	#[runtime::disable_call]
+	pub type EquityLedger = pallet_assets<Instance1>;
 }

@@ -119,3 +119,119 @@ fn existential_deposit_is_below_a_micro_payment() {
 	// A data call costs cents; an account holding one call's worth must not be reaped.
 	assert!(crate::EXISTENTIAL_DEPOSIT <= crate::UNIT / 100);
 }
+
+/// The Token Factory pallets, driven through the runtime's own calls and configuration.
+mod token_factory {
+	use super::genesis_of;
+	use crate::{
+		Balances, Equity, PaymentChannels, Runtime, RuntimeCall, RuntimeOrigin, System, UNIT,
+	};
+	use polkadot_sdk::{
+		frame_support::{
+			assert_noop, assert_ok,
+			dispatch::GetDispatchInfo,
+			traits::Get,
+			traits::fungible::Inspect,
+		},
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+		sp_keyring::Sr25519Keyring,
+		sp_runtime::{MultiSignature, Perbill},
+	};
+	use tokenfactory_primitives::{revenue::RevenueSink, voucher::Voucher};
+
+	#[test]
+	fn equity_ledger_has_no_calls_of_its_own() {
+		let polkadot_sdk::frame_support::__private::metadata::RuntimeMetadata::V14(metadata) =
+			Runtime::metadata().1
+		else {
+			panic!("the default metadata is v14");
+		};
+		let ledger = metadata
+			.pallets
+			.iter()
+			.find(|pallet| pallet.name == "EquityLedger")
+			.expect("the ledger is in the runtime");
+		assert!(ledger.calls.is_none(), "shares must only move through Equity's rules");
+		assert!(metadata.pallets.iter().any(|p| p.name == "Equity" && p.calls.is_some()));
+	}
+
+	#[test]
+	fn an_agent_pays_a_gateway_by_voucher_and_the_gateway_claims() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let agent = Sr25519Keyring::Eve;
+			let gateway = Sr25519Keyring::Ferdie.to_account_id();
+			let before = Balances::balance(&gateway);
+			assert_ok!(PaymentChannels::open(
+				RuntimeOrigin::signed(agent.to_account_id()),
+				gateway.clone().into(),
+				10 * UNIT,
+			));
+			let channel = 0;
+			let voucher = Voucher::new(channel, 3 * UNIT);
+			let genesis = PaymentChannels::genesis_hash();
+			let signature =
+				MultiSignature::Sr25519(agent.sign(&voucher.signing_payload(&genesis)));
+			assert_ok!(PaymentChannels::claim(
+				RuntimeOrigin::signed(gateway.clone()),
+				voucher.clone(),
+				signature.clone()
+			));
+			assert_eq!(Balances::balance(&gateway), before + 3 * UNIT);
+			// The same voucher again pays nothing more.
+			assert!(PaymentChannels::claim(
+				RuntimeOrigin::signed(gateway.clone()),
+				voucher,
+				signature
+			)
+			.is_err());
+			assert_eq!(Balances::balance(&gateway), before + 3 * UNIT);
+		});
+	}
+
+	#[test]
+	fn data_revenue_reaches_shareholders_pro_rata() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let hospital = Sr25519Keyring::Alice.to_account_id();
+			let (ada, bo) =
+				(Sr25519Keyring::Bob.to_account_id(), Sr25519Keyring::Charlie.to_account_id());
+			assert_ok!(Equity::create_class(
+				RuntimeOrigin::signed(hospital.clone()),
+				b"Hospital Data".to_vec().try_into().expect("short"),
+				b"HOSP".to_vec().try_into().expect("short"),
+				1_000,
+				pallet_equity::Compliance::Open,
+				None,
+				pallet_equity::GovernanceParams {
+					proposal_threshold: 10,
+					quorum: Perbill::from_percent(50),
+					approval: Perbill::from_percent(50),
+					voting_period: <Runtime as pallet_equity::Config>::MinVotingPeriod::get(),
+				},
+			));
+			let class = 0;
+			assert_ok!(Equity::issue(RuntimeOrigin::signed(hospital.clone()), class, ada.clone(), 750));
+			assert_ok!(Equity::issue(RuntimeOrigin::signed(hospital.clone()), class, bo.clone(), 250));
+			assert_eq!(crate::EquityLedger::balance(class, &ada), 750);
+
+			// The compute pallet routes a call's owner share through the trait.
+			let revenue = 8 * UNIT;
+			assert_ok!(<Equity as RevenueSink<_, _, _>>::deposit_dividend(&hospital, class, revenue));
+
+			let (ada_before, bo_before) = (Balances::balance(&ada), Balances::balance(&bo));
+			for who in [&ada, &bo] {
+				let claim = RuntimeCall::Equity(pallet_equity::Call::claim { class });
+				let fee_weight = claim.get_dispatch_info().call_weight;
+				assert!(fee_weight.ref_time() > 0);
+				assert_ok!(Equity::claim(RuntimeOrigin::signed(who.clone()), class));
+			}
+			assert_eq!(Balances::balance(&ada) - ada_before, 6 * UNIT);
+			assert_eq!(Balances::balance(&bo) - bo_before, 2 * UNIT);
+			assert_noop!(
+				Equity::claim(RuntimeOrigin::signed(ada.clone()), class),
+				pallet_equity::Error::<Runtime>::NothingToClaim
+			);
+		});
+	}
+}

@@ -4,8 +4,10 @@
 mod aura;
 mod balances;
 mod conviction_voting;
+mod equity;
 mod grandpa;
 mod nfts;
+mod payment_channels;
 mod preimage;
 mod referenda;
 mod scheduler;
@@ -15,6 +17,7 @@ mod timestamp;
 mod transaction_payment;
 mod treasury;
 
+pub use equity::{ClassId, EquityLedgerInstance};
 pub use referenda::TracksInfo;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights, MAXIMUM_BLOCK_WEIGHT};
 pub use treasury::TreasuryAccount;

@@ -16,7 +16,7 @@ ensure_prerequisites
 # does not touch the artifacts the tests use.
 export TOKENFACTORY_TEST_RUNTIMES=0
 log "building the node with runtime-benchmarks (first time: most of an hour on 2 cores)"
-(cd "$REPO_ROOT" && cargo build --locked --workspace --features tokenfactory-node/runtime-benchmarks)
+(cd "$REPO_ROOT" && cargo build --locked --workspace --all-targets --features tokenfactory-node/runtime-benchmarks)
 bench_node="$CARGO_TARGET_DIR/tokenfactory-node-benchmarks"
 cp "$NODE_BIN" "$bench_node"
 

@@ -119,7 +119,8 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
-			runner.sync_run(|config| match cmd {
+			runner.sync_run(|config| {
+				match cmd {
 				BenchmarkCmd::Pallet(cmd) => {
 					if !cfg!(feature = "runtime-benchmarks") {
 						return Err("runtime benchmarks are not compiled in: build the node with \
@@ -152,11 +153,21 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Machine(cmd) => {
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
 				}
-				BenchmarkCmd::Overhead(_) | BenchmarkCmd::Extrinsic(_) => Err(
-					"`benchmark overhead` and `benchmark extrinsic` are not wired in this node; \
-					 use `benchmark pallet` for weights and `benchmark block` for whole blocks"
-						.into(),
-				),
+				BenchmarkCmd::Overhead(cmd) => cmd.run_with_default_builder_and_spec::<
+					Block,
+					sp_crypto_ec_utils::bls12_381::host_calls::HostFunctions,
+				>(Some(config.chain_spec)),
+				BenchmarkCmd::Extrinsic(cmd) => {
+					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					// `System::remark` signed by a development account, as the overhead
+					// benchmark builds it; `--pallet system --extrinsic remark` selects it.
+					let remark = polkadot_sdk::frame_benchmarking_cli::DynamicRemarkBuilder::new_from_client(
+						client.clone(),
+					)?;
+					let factory = polkadot_sdk::frame_benchmarking_cli::ExtrinsicFactory(vec![Box::new(remark)]);
+					cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+				}
+			}
 			})
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {
@@ -182,4 +193,14 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		}
 	}
+}
+
+/// Inherent data for benchmark blocks: a timestamp (Aura needs no slot digest to import them).
+fn inherent_benchmark_data() -> sc_cli::Result<polkadot_sdk::sp_inherents::InherentData> {
+	use polkadot_sdk::sp_inherents::InherentDataProvider;
+	let mut inherent_data = polkadot_sdk::sp_inherents::InherentData::new();
+	let timestamp = polkadot_sdk::sp_timestamp::InherentDataProvider::new(0.into());
+	futures::executor::block_on(timestamp.provide_inherent_data(&mut inherent_data))
+		.map_err(|error| format!("cannot build the benchmark's inherent data: {error:?}"))?;
+	Ok(inherent_data)
 }

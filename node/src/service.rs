@@ -228,8 +228,13 @@ where
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let offchain_storage = backend.offchain_storage();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				offchain_storage: offchain_storage.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -226,6 +226,24 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl tokenfactory_primitives::datasets::DataRegistryApi<
+		Block,
+		pallet_data_registry::Dataset<Runtime>,
+		pallet_data_registry::KeySet<Runtime>,
+	> for Runtime {
+		fn dataset(id: pallet_data_registry::DatasetId) -> Option<pallet_data_registry::Dataset<Runtime>> {
+			pallet_data_registry::Datasets::<Runtime>::get(id)
+		}
+
+		fn key_set(id: pallet_data_registry::KeySetId) -> Option<pallet_data_registry::KeySet<Runtime>> {
+			pallet_data_registry::KeySets::<Runtime>::get(id)
+		}
+
+		fn manifest(target: pallet_data_registry::BlobTarget) -> Vec<pallet_data_registry::BlobInfo> {
+			crate::DataRegistry::manifest(target)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

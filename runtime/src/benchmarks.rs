@@ -13,4 +13,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_conviction_voting, ConvictionVoting]
 	[pallet_payment_channels, PaymentChannels]
 	[pallet_equity, Equity]
+	[pallet_data_registry, DataRegistry]
 );

@@ -263,4 +263,6 @@ mod runtime {
 	#[runtime::pallet_index(52)]
 	#[runtime::disable_call]
 	pub type EquityLedger = pallet_assets<Instance1>;
+	#[runtime::pallet_index(53)]
+	pub type DataRegistry = pallet_data_registry;
 }

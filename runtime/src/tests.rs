@@ -128,10 +128,8 @@ mod token_factory {
 	};
 	use polkadot_sdk::{
 		frame_support::{
-			assert_noop, assert_ok,
-			dispatch::GetDispatchInfo,
+			assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::fungible::Inspect,
 			traits::Get,
-			traits::fungible::Inspect,
 		},
 		sp_genesis_builder::DEV_RUNTIME_PRESET,
 		sp_keyring::Sr25519Keyring,
@@ -170,8 +168,7 @@ mod token_factory {
 			let channel = 0;
 			let voucher = Voucher::new(channel, 3 * UNIT);
 			let genesis = PaymentChannels::genesis_hash();
-			let signature =
-				MultiSignature::Sr25519(agent.sign(&voucher.signing_payload(&genesis)));
+			let signature = MultiSignature::Sr25519(agent.sign(&voucher.signing_payload(&genesis)));
 			assert_ok!(PaymentChannels::claim(
 				RuntimeOrigin::signed(gateway.clone()),
 				voucher.clone(),
@@ -211,13 +208,25 @@ mod token_factory {
 				},
 			));
 			let class = 0;
-			assert_ok!(Equity::issue(RuntimeOrigin::signed(hospital.clone()), class, ada.clone(), 750));
-			assert_ok!(Equity::issue(RuntimeOrigin::signed(hospital.clone()), class, bo.clone(), 250));
+			assert_ok!(Equity::issue(
+				RuntimeOrigin::signed(hospital.clone()),
+				class,
+				ada.clone(),
+				750
+			));
+			assert_ok!(Equity::issue(
+				RuntimeOrigin::signed(hospital.clone()),
+				class,
+				bo.clone(),
+				250
+			));
 			assert_eq!(crate::EquityLedger::balance(class, &ada), 750);
 
 			// The compute pallet routes a call's owner share through the trait.
 			let revenue = 8 * UNIT;
-			assert_ok!(<Equity as RevenueSink<_, _, _>>::deposit_dividend(&hospital, class, revenue));
+			assert_ok!(<Equity as RevenueSink<_, _, _>>::deposit_dividend(
+				&hospital, class, revenue
+			));
 
 			let (ada_before, bo_before) = (Balances::balance(&ada), Balances::balance(&bo));
 			for who in [&ada, &bo] {
@@ -232,6 +241,96 @@ mod token_factory {
 				Equity::claim(RuntimeOrigin::signed(ada.clone()), class),
 				pallet_equity::Error::<Runtime>::NothingToClaim
 			);
+		});
+	}
+
+	#[test]
+	fn a_dataset_token_is_minted_uploaded_and_activated() {
+		use pallet_data_registry::{
+			BlobKind, BlobSpec, BlobTarget, Column, DatasetDescription, DatasetStatus,
+			DatasetTerms, ProgramPolicy,
+		};
+		use polkadot_sdk::{pallet_nfts, sp_io::hashing::blake2_256};
+		use tokenfactory_primitives::datasets::{ColumnWidth, ProgramKind};
+
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let hospital = Sr25519Keyring::Alice.to_account_id();
+			let origin = || RuntimeOrigin::signed(hospital.clone());
+			assert_ok!(crate::Nfts::create(
+				origin(),
+				hospital.clone().into(),
+				pallet_nfts::CollectionConfig {
+					settings: pallet_nfts::CollectionSettings::all_enabled(),
+					max_supply: None,
+					mint_settings: pallet_nfts::MintSettings::default(),
+				},
+			));
+			let blob = |seed: u8, len: usize| -> Vec<u8> { (0..len).map(|i| seed ^ i as u8).collect() };
+			let spec = |kind, bytes: &Vec<u8>| BlobSpec {
+				kind,
+				size: bytes.len() as u32,
+				hash: blake2_256(bytes),
+			};
+			let keys = [blob(1, 3000), blob(2, 500), blob(3, 700)];
+			let kinds = [BlobKind::ServerKeyChunk, BlobKind::PublicKey, BlobKind::ProofParameters];
+			assert_ok!(crate::DataRegistry::register_key_set(
+				origin(),
+				1,
+				[9; 32],
+				keys.iter().zip(kinds).map(|(b, k)| spec(k, b)).collect::<Vec<_>>().try_into().expect("3 blobs")
+			));
+			for (index, bytes) in keys.iter().enumerate() {
+				assert_ok!(crate::DataRegistry::upload_chunk(
+					origin(),
+					BlobTarget::KeySet(0),
+					index as u32,
+					bytes.clone().try_into().expect("below MaxChunkSize")
+				));
+			}
+			let rows = blob(4, 64 * 1024);
+			fn bounded<S: Get<u32>>(bytes: &[u8]) -> polkadot_sdk::frame_support::BoundedVec<u8, S> {
+				bytes.to_vec().try_into().expect("short")
+			}
+			assert_ok!(crate::DataRegistry::register(
+				origin(),
+				0,
+				0,
+				DatasetDescription::<Runtime> {
+					name: bounded(b"patients"),
+					description: bounded(b"synthetic cardiology cohort"),
+					schema: vec![Column { name: bounded(b"systolic"), width: ColumnWidth::U16 }]
+						.try_into()
+						.expect("one column"),
+					rows: 64,
+				},
+				DatasetTerms::<Runtime> {
+					price: UNIT / 100,
+					programs: vec![ProgramPolicy {
+						kind: ProgramKind::Mean,
+						min_cohort: None,
+						max_predicates: None
+					}]
+					.try_into()
+					.expect("one program"),
+					min_cohort: 5,
+				},
+				vec![spec(BlobKind::Ciphertexts, &rows)].try_into().expect("one chunk"),
+			));
+			assert_ok!(crate::DataRegistry::upload_chunk(
+				origin(),
+				BlobTarget::Dataset(0),
+				0,
+				rows.try_into().expect("below MaxChunkSize")
+			));
+			let dataset = pallet_data_registry::Datasets::<Runtime>::get(0).expect("registered");
+			assert_eq!(dataset.status, DatasetStatus::Active);
+			assert_eq!(
+				<crate::Nfts as polkadot_sdk::frame_support::traits::tokens::nonfungibles_v2::Inspect<_>>::owner(&0, &0),
+				Some(hospital.clone())
+			);
+			// The deposit is real money: a tenth of a token per entry and a milli-token per byte.
+			assert!(dataset.deposit > UNIT / 10);
 		});
 	}
 }

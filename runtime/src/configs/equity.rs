@@ -75,9 +75,8 @@ impl pallet_assets::Config<EquityLedgerInstance> for Runtime {
 	type Currency = Balances;
 	/// Nobody creates ledger assets through `pallet-assets`: `pallet-equity` uses
 	/// `fungibles::Create`, which bypasses this origin.
-	type CreateOrigin = polkadot_sdk::frame_support::traits::AsEnsureOriginWithArg<
-		NeverEnsureOrigin<AccountId>,
-	>;
+	type CreateOrigin =
+		polkadot_sdk::frame_support::traits::AsEnsureOriginWithArg<NeverEnsureOrigin<AccountId>>;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type AssetDeposit = ConstU128<0>;
 	type AssetAccountDeposit = ConstU128<0>;

@@ -4,6 +4,7 @@
 mod aura;
 mod balances;
 mod conviction_voting;
+mod data_registry;
 mod equity;
 mod grandpa;
 mod nfts;

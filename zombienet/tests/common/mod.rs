@@ -182,3 +182,25 @@ where
 	let events = progress.wait_for_finalized_success().await.context("the transaction failed")?;
 	Ok(events)
 }
+
+/// A call built with the runtime's own types and SCALE-encoded, submitted as it is: type-checked
+/// by the compiler instead of spelled out as dynamic values.
+pub struct EncodedCall(pub Vec<u8>);
+
+impl EncodedCall {
+	/// Encodes `call`.
+	pub fn new(call: tokenfactory_runtime::RuntimeCall) -> Self {
+		Self(codec::Encode::encode(&call))
+	}
+}
+
+impl subxt::tx::Payload for EncodedCall {
+	fn encode_call_data_to(
+		&self,
+		_metadata: &subxt::Metadata,
+		out: &mut Vec<u8>,
+	) -> Result<(), subxt::ext::subxt_core::Error> {
+		out.extend_from_slice(&self.0);
+		Ok(())
+	}
+}

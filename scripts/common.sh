@@ -11,6 +11,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The runtime's wasm build looks for Cargo.lock from the target directory upwards; the target
 # directory lives outside the clone, so point it at the clone (same dependency versions).
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
+# The client crates (own workspaces for now) build into a target directory of their own.
+CLIENT_TARGET_DIR="${TOKENFACTORY_CLIENT_TARGET_DIR:-$HOME/.cache/tokenfactory/target-zk}"
 NODE_BIN="$CARGO_TARGET_DIR/debug/tokenfactory-node"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

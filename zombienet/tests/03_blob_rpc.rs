@@ -111,12 +111,8 @@ async fn an_uploaded_blob_is_readable_through_another_nodes_rpc() -> Result<()> 
 }
 
 async fn fetch(rpc: &RpcClient, method: &str, id: u32, index: u32) -> Result<Vec<u8>> {
-	let hex: String = rpc.request(method, rpc_params![id, index]).await?;
-	let hex = hex.trim_start_matches("0x");
-	(0..hex.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).context("hex"))
-		.collect()
+	let bytes: polkadot_sdk::sp_core::Bytes = rpc.request(method, rpc_params![id, index]).await?;
+	Ok(bytes.0)
 }
 
 fn spec(kind: pallet_data_registry::BlobKind, bytes: &[u8]) -> pallet_data_registry::BlobSpec {

@@ -177,48 +177,50 @@ impl<T: Config> Pallet<T> {
 	/// [`Error::BlobNotInManifest`], [`Error::BlobAlreadyPresent`],
 	/// [`Error::BlobSizeMismatch`], [`Error::BlobHashMismatch`].
 	pub fn do_upload_chunk(target: BlobTarget, index: BlobIndex, bytes: Vec<u8>) -> DispatchResult {
-		match target {
-			BlobTarget::KeySet(id) => {
-				ensure!(KeySets::<T>::contains_key(id), Error::<T>::UnknownKeySet)
-			}
-			BlobTarget::Dataset(id) => {
-				let record = Datasets::<T>::get(id).ok_or(Error::<T>::UnknownDataset)?;
-				ensure!(
-					!matches!(record.status, DatasetStatus::Retired(_)),
-					Error::<T>::DatasetRetired
-				);
-			}
-		}
-		let mut blob = Blobs::<T>::get(target, index).ok_or(Error::<T>::BlobNotInManifest)?;
-		ensure!(!blob.present, Error::<T>::BlobAlreadyPresent);
-		ensure!(bytes.len() as u64 == u64::from(blob.spec.size), Error::<T>::BlobSizeMismatch);
-		ensure!(sp_io::hashing::blake2_256(&bytes) == blob.spec.hash, Error::<T>::BlobHashMismatch);
-
-		sp_io::offchain_index::set(&blob_offchain_key(target, index), &bytes);
-		blob.present = true;
-		Blobs::<T>::insert(target, index, blob);
-
-		let remaining = match target {
-			BlobTarget::KeySet(key_set) => KeySets::<T>::mutate(key_set, |record| {
-				let Some(record) = record else { return 0 };
+		let (size, remaining) = match target {
+			BlobTarget::KeySet(key_set) => KeySets::<T>::try_mutate(key_set, |record| {
+				let record = record.as_mut().ok_or(Error::<T>::UnknownKeySet)?;
+				let size = Self::store_blob(target, index, &bytes)?;
 				record.missing = record.missing.saturating_sub(1);
 				if record.missing == 0 {
 					Self::deposit_event(Event::KeySetReady { key_set });
 				}
-				record.missing
-			}),
-			BlobTarget::Dataset(dataset) => Datasets::<T>::mutate(dataset, |record| {
-				let Some(record) = record else { return 0 };
+				Ok::<_, DispatchError>((size, record.missing))
+			})?,
+			BlobTarget::Dataset(dataset) => Datasets::<T>::try_mutate(dataset, |record| {
+				let record = record.as_mut().ok_or(Error::<T>::UnknownDataset)?;
+				ensure!(
+					!matches!(record.status, DatasetStatus::Retired(_)),
+					Error::<T>::DatasetRetired
+				);
+				let size = Self::store_blob(target, index, &bytes)?;
 				record.missing = record.missing.saturating_sub(1);
 				if record.missing == 0 && record.status == DatasetStatus::Uploading {
 					record.status = DatasetStatus::Active;
 					Self::deposit_event(Event::DatasetActivated { dataset });
 				}
-				record.missing
-			}),
+				Ok::<_, DispatchError>((size, record.missing))
+			})?,
 		};
-		Self::deposit_event(Event::BlobUploaded { target, index, size: blob.spec.size, remaining });
+		Self::deposit_event(Event::BlobUploaded { target, index, size, remaining });
 		Ok(())
+	}
+
+	/// Checks `bytes` against manifest entry `index` of `target`, writes them to the offchain
+	/// database and marks the entry present. Returns the blob's size.
+	fn store_blob(
+		target: BlobTarget,
+		index: BlobIndex,
+		bytes: &[u8],
+	) -> Result<u32, DispatchError> {
+		let mut blob = Blobs::<T>::get(target, index).ok_or(Error::<T>::BlobNotInManifest)?;
+		ensure!(!blob.present, Error::<T>::BlobAlreadyPresent);
+		ensure!(bytes.len() as u64 == u64::from(blob.spec.size), Error::<T>::BlobSizeMismatch);
+		ensure!(sp_io::hashing::blake2_256(bytes) == blob.spec.hash, Error::<T>::BlobHashMismatch);
+		sp_io::offchain_index::set(&blob_offchain_key(target, index), bytes);
+		blob.present = true;
+		Blobs::<T>::insert(target, index, blob);
+		Ok(blob.spec.size)
 	}
 
 	/// Sets the price of `dataset`.
@@ -396,11 +398,18 @@ impl<T: Config> Pallet<T> {
 		dataset: DatasetId,
 		record: &Dataset<T>,
 	) -> Option<RevenueDestination<T::AccountId, T::ClassId>> {
-		let owner = Self::owner_of(dataset, record)?;
-		Some(match &record.revenue_class {
+		Self::owner_of(dataset, record).map(|owner| Self::revenue_of(owner, record))
+	}
+
+	/// Where `owner`'s revenue of `record` goes: the class `owner` chose, else `owner`.
+	fn revenue_of(
+		owner: T::AccountId,
+		record: &Dataset<T>,
+	) -> RevenueDestination<T::AccountId, T::ClassId> {
+		match &record.revenue_class {
 			Some((chooser, class)) if *chooser == owner => RevenueDestination::EquityClass(*class),
 			_ => RevenueDestination::Owner(owner),
-		})
+		}
 	}
 
 	/// The manifest of `target`, in blob order (empty if it does not exist).
@@ -584,7 +593,7 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 			return Err(JobRefusal::NotActive);
 		}
 		let owner = Self::owner_of(dataset, &record).ok_or(JobRefusal::NoOwner)?;
-		let revenue = Self::revenue_destination(dataset, &record).ok_or(JobRefusal::NoOwner)?;
+		let revenue = Self::revenue_of(owner.clone(), &record);
 		let policy = record
 			.terms
 			.programs

@@ -6,7 +6,7 @@
 
 #[cfg(feature = "std")]
 fn main() {
-	use polkadot_sdk::substrate_wasm_builder::WasmBuilder;
+	use substrate_wasm_builder::WasmBuilder;
 
 	WasmBuilder::build_using_defaults();
 

@@ -11,8 +11,6 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The runtime's wasm build looks for Cargo.lock from the target directory upwards; the target
 # directory lives outside the clone, so point it at the clone (same dependency versions).
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
-# The client crates (own workspaces for now) build into a target directory of their own.
-CLIENT_TARGET_DIR="${TOKENFACTORY_CLIENT_TARGET_DIR:-$HOME/.cache/tokenfactory/target-zk}"
 NODE_BIN="$CARGO_TARGET_DIR/debug/tokenfactory-node"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -47,6 +45,6 @@ ensure_prerequisites() {
 # Builds every crate, test and runtime variant in one invocation: the node binary the
 # scripts run is the one the tests use, and nothing is compiled twice.
 build_all() {
-	log "building (target dir $CARGO_TARGET_DIR; a cold build takes about an hour on 2 cores)"
+	log "building (target dir $CARGO_TARGET_DIR; a cold build takes about two hours on 2 cores)"
 	(cd "$REPO_ROOT" && cargo build --locked --workspace --all-targets)
 }

@@ -4,8 +4,13 @@ use polkadot_sdk::{
 };
 use tokenfactory_runtime::{TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY};
 
-/// A chain specification of this node: no extensions.
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// A chain specification of this node: no extensions; its genesis is built with the node's
+/// extra host functions (the compute pallet checks its Groth16 verifying keys at genesis with
+/// the BLS12-381 host calls).
+pub type ChainSpec = sc_service::GenericChainSpec<
+	polkadot_sdk::sc_chain_spec::NoExtension,
+	crate::service::ExtraHostFunctions,
+>;
 
 /// The utility token as wallets show it.
 fn properties() -> Properties {

@@ -60,6 +60,18 @@ pub fn run() -> sc_cli::Result<()> {
 	if !offchain_indexing_chosen() {
 		cli.run.offchain_worker_params.indexing_enabled = true;
 	}
+	// arkworks opens an INFO span, arguments formatted, around every gadget call: with the
+	// node's logger on, one decryption proof would spend minutes formatting them.
+	for target in ["gr1cs", "r1cs"] {
+		let log = &mut cli.run.shared_params.log;
+		if !log.iter().any(|directive| directive.contains(target)) {
+			log.push(format!("{target}=warn"));
+		}
+	}
+	// A decryptor reveals from its off-chain worker, validator or not.
+	if !cli.compute.fhe_keys.is_empty() {
+		cli.run.offchain_worker_params.enabled = sc_cli::OffchainWorkerEnabled::Always;
+	}
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -131,7 +143,7 @@ pub fn run() -> sc_cli::Result<()> {
 					// verification is benchmarked as it runs on chain.
 					cmd.run_with_spec::<
 						sp_runtime::traits::HashingFor<Block>,
-						sp_crypto_ec_utils::bls12_381::host_calls::HostFunctions,
+						service::ExtraHostFunctions,
 					>(Some(config.chain_spec))
 				}
 				BenchmarkCmd::Block(cmd) => {
@@ -155,7 +167,7 @@ pub fn run() -> sc_cli::Result<()> {
 				}
 				BenchmarkCmd::Overhead(cmd) => cmd.run_with_default_builder_and_spec::<
 					Block,
-					sp_crypto_ec_utils::bls12_381::host_calls::HostFunctions,
+					service::ExtraHostFunctions,
 				>(Some(config.chain_spec)),
 				BenchmarkCmd::Extrinsic(cmd) => {
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
@@ -176,6 +188,7 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let compute = cli.compute.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
@@ -183,10 +196,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, compute)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, compute)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

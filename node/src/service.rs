@@ -19,10 +19,16 @@ use polkadot_sdk::{
 use std::{sync::Arc, time::Duration};
 use tokenfactory_runtime::{apis::RuntimeApi, opaque::Block};
 
-/// Host functions of the executor: Substrate's standard set plus BLS12-381 curve operations,
-/// which the runtime uses to verify Groth16 proofs at native speed.
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, sp_crypto_ec_utils::bls12_381::host_calls::HostFunctions);
+/// Host functions beyond Substrate's standard set: BLS12-381 curve operations, which the
+/// runtime uses to verify Groth16 proofs at native speed, and the bridge from the off-chain
+/// worker to the FHE executor (answering "unavailable" outside off-chain workers).
+pub type ExtraHostFunctions = (
+	sp_crypto_ec_utils::bls12_381::host_calls::HostFunctions,
+	tokenfactory_primitives::executor::tokenfactory_executor::HostFunctions,
+);
+
+/// Host functions of the executor.
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, ExtraHostFunctions);
 
 pub(crate) type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
@@ -136,8 +142,42 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// Starts the FHE executor with the node's options; off-chain workers reach it through an
+/// externalities extension.
+fn start_executor(
+	config: &Configuration,
+	compute: &crate::cli::ComputeParams,
+	backend: &FullBackend,
+) -> Result<crate::executor::NodeExecutor, ServiceError> {
+	use polkadot_sdk::{sc_chain_spec::ChainType, sp_core::offchain::OffchainStorage};
+	let storage = backend.offchain_storage();
+	let read: crate::executor::OffchainReader = Arc::new(move |key: &[u8]| {
+		storage.as_ref().and_then(|storage| storage.get(polkadot_sdk::sp_offchain::STORAGE_PREFIX, key))
+	});
+	let proving_keys = compute.zk_keys.clone().unwrap_or_else(|| {
+		std::env::var_os("HOME")
+			.map(|home| std::path::PathBuf::from(home).join(".cache/tokenfactory/zk"))
+			.unwrap_or_else(|| config.base_path.path().join("zk"))
+	});
+	let test_chain =
+		matches!(config.chain_spec.chain_type(), ChainType::Development | ChainType::Local);
+	crate::executor::NodeExecutor::start(
+		crate::executor::ExecutorOptions {
+			threads: compute.fhe_threads,
+			decryption_keys: compute.fhe_keys.clone(),
+			proving_keys,
+			allow_dev_setup: compute.zk_dev_setup || test_chain,
+		},
+		read,
+	)
+	.map_err(ServiceError::Other)
+}
+
 /// Builds and starts a full node.
-pub fn new_full<N>(config: Configuration) -> Result<TaskManager, ServiceError>
+pub fn new_full<N>(
+	config: Configuration,
+	compute: crate::cli::ComputeParams,
+) -> Result<TaskManager, ServiceError>
 where
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 {
@@ -198,6 +238,7 @@ where
 		})?;
 
 	if config.offchain_worker.enabled {
+		let executor = start_executor(&config, &compute, &backend)?;
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -209,7 +250,13 @@ where
 				)),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: true,
-				custom_extensions: |_| vec![],
+				// The FHE executor, for off-chain workers only: block import never sees it.
+				custom_extensions: move |_| {
+					let executor: Arc<dyn tokenfactory_primitives::executor::Executor> =
+						Arc::new(executor.clone());
+					vec![Box::new(tokenfactory_primitives::executor::ExecutorExt::new(executor))
+						as Box<dyn polkadot_sdk::sp_externalities::Extension>]
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",

@@ -260,6 +260,10 @@ pub trait DataCatalog<AccountId, Balance, ClassId> {
 
 	/// A job on `dataset` finished (settled, refunded or timed out).
 	fn job_finished(dataset: DatasetId);
+
+	/// The manifest of a key set or dataset, in blob order (empty if it does not exist): what
+	/// a worker's off-chain worker reads to find the blobs of a job.
+	fn manifest(target: BlobTarget) -> alloc::vec::Vec<BlobInfo>;
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

@@ -8,13 +8,17 @@
 //! - [`voucher`]: payment-channel vouchers, their signing payload and verification;
 //! - [`revenue`]: routing data revenue to an equity class's dividend pool;
 //! - [`groth16`]: the decryption statement and a Groth16 verifier generic over the curve;
-//! - [`programs`]: the aggregate program catalogue and the validation of job parameters.
+//! - [`programs`]: the aggregate program catalogue and the validation of job parameters;
+//! - [`compute`]: jobs, payments, worker result statements and the decryption verifier seam;
+//! - [`executor`]: the runtime interface from the off-chain worker to the node's FHE executor.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod compute;
 pub mod datasets;
+pub mod executor;
 pub mod groth16;
 pub mod programs;
 pub mod revenue;

@@ -244,6 +244,29 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl tokenfactory_primitives::compute::ComputeApi<
+		Block,
+		pallet_compute::Job<Runtime>,
+		pallet_compute::Worker<Runtime>,
+		tokenfactory_primitives::compute::Quote<Balance>,
+		AccountId,
+	> for Runtime {
+		fn job(id: tokenfactory_primitives::compute::JobId) -> Option<pallet_compute::Job<Runtime>> {
+			pallet_compute::Jobs::<Runtime>::get(id)
+		}
+
+		fn worker(account: AccountId) -> Option<pallet_compute::Worker<Runtime>> {
+			pallet_compute::Workers::<Runtime>::get(account)
+		}
+
+		fn quote(
+			dataset: tokenfactory_primitives::datasets::DatasetId,
+			query: tokenfactory_primitives::programs::Query,
+		) -> Result<tokenfactory_primitives::compute::Quote<Balance>, sp_runtime::DispatchError> {
+			crate::Compute::quote(dataset, query)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -14,4 +14,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_payment_channels, PaymentChannels]
 	[pallet_equity, Equity]
 	[pallet_data_registry, DataRegistry]
+	[pallet_compute, Compute]
 );

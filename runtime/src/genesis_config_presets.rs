@@ -1,8 +1,11 @@
 //! Genesis presets: `development` (Alice alone, with a sudo key) and `local_testnet` (Alice,
-//! Bob and Charlie as validators, no sudo key: Root is reachable only by referendum).
+//! Bob and Charlie as validators, no sudo key: Root is reachable only by referendum). Every
+//! validator is also an FHE worker, and the development Groth16 verifying keys are set.
 
 use crate::{
-	AccountId, AuraConfig, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
+	configs::{TreasuryAccount, DEV_VERIFYING_KEYS},
+	AccountId, AuraConfig, BalancesConfig, ComputeConfig, GrandpaConfig, RuntimeGenesisConfig,
+	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -18,8 +21,12 @@ use serde_json::Value;
 /// bond as a worker and vote, many times over.
 pub const DEV_ENDOWMENT: u128 = 1_000_000 * UNIT;
 
+/// What each genesis FHE worker bonds: twice the minimum, so one fault does not remove it.
+pub const GENESIS_WORKER_BOND: u128 = 200 * UNIT;
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	workers: Vec<Sr25519Keyring>,
 	endowed_accounts: Vec<AccountId>,
 	sudo_key: Option<AccountId>,
 ) -> Value {
@@ -29,6 +36,23 @@ fn testnet_genesis(
 				.iter()
 				.cloned()
 				.map(|account| (account, DEV_ENDOWMENT))
+				// The treasury exists from genesis, so small settlement shares can be paid to it.
+				.chain([(TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)])
+				.collect::<Vec<_>>(),
+		},
+		compute: ComputeConfig {
+			// Every validator is an FHE worker; each job goes to all of them (1 on a dev chain,
+			// 3 on the local network).
+			replication_factor: workers.len() as u32,
+			verifying_keys: DEV_VERIFYING_KEYS
+				.iter()
+				.map(|(blocks, key)| (*blocks, key.to_vec()))
+				.collect::<Vec<_>>(),
+			// The worker key is the validator's development sr25519 key (`--alice` puts it in
+			// the keystore under `tfwk`, through the session keys).
+			workers: workers
+				.iter()
+				.map(|keyring| (keyring.to_account_id(), keyring.public(), GENESIS_WORKER_BOND))
 				.collect::<Vec<_>>(),
 		},
 		aura: AuraConfig {
@@ -61,6 +85,7 @@ fn dev_accounts() -> Vec<AccountId> {
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![Sr25519Keyring::Alice],
 		dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 	)
@@ -74,6 +99,7 @@ pub fn local_config_genesis() -> Value {
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 		],
+		vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie],
 		dev_accounts(),
 		None,
 	)

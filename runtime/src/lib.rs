@@ -73,10 +73,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys a validator holds: Aura to author, GRANDPA to finalize.
+	/// The keys a validator's node holds: Aura to author, GRANDPA to finalize, and the FHE
+	/// worker key its off-chain worker signs results with (`tfwk`).
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub worker: Compute,
 	}
 }
 
@@ -265,4 +267,6 @@ mod runtime {
 	pub type EquityLedger = pallet_assets<Instance1>;
 	#[runtime::pallet_index(53)]
 	pub type DataRegistry = pallet_data_registry;
+	#[runtime::pallet_index(54)]
+	pub type Compute = pallet_compute;
 }

@@ -107,11 +107,16 @@ fn real_root_track_gives_holders_weeks_to_decide() {
 
 #[test]
 fn a_runtime_upgrade_fits_in_one_block() {
-	let code = crate::WASM_BINARY.map(<[u8]>::len).unwrap_or(0);
-	let operational = *RuntimeBlockLength::get().max.get(DispatchClass::Operational);
-	// `apply_authorized_upgrade(code)` is operational: the code plus the call's few bytes of
-	// framing must fit, with room for the runtime to grow by half.
-	assert!(code * 3 / 2 < operational as usize, "runtime {code} B vs block {operational} B");
+	use polkadot_sdk::sp_maybe_compressed_blob::{compress_strongly, CODE_BLOB_BOMB_LIMIT};
+	let wasm = crate::WASM_BINARY.unwrap_or_default();
+	let operational = *RuntimeBlockLength::get().max.get(DispatchClass::Operational) as usize;
+	// A release build ships the code zstd-compressed (the dev profile's wasm builder skips
+	// that step; `set_code` accepts both): `apply_authorized_upgrade(code)` is operational,
+	// and the compressed code must fit with room for the runtime to grow by half.
+	let compressed = compress_strongly(wasm, CODE_BLOB_BOMB_LIMIT).map(|code| code.len()).unwrap_or(wasm.len());
+	assert!(compressed * 3 / 2 < operational, "compressed runtime {compressed} B vs block {operational} B");
+	// The uncompressed development build, which the network tests upgrade to, fits as it is.
+	assert!(wasm.len() < operational, "runtime {} B vs block {operational} B", wasm.len());
 }
 
 #[test]
@@ -332,5 +337,61 @@ mod token_factory {
 			// The deposit is real money: a tenth of a token per entry and a milli-token per byte.
 			assert!(dataset.deposit > UNIT / 10);
 		});
+	}
+}
+
+mod compute {
+	use super::genesis_of;
+	use crate::{
+		configs::{HostCallGroth16, DEV_VERIFYING_KEYS},
+		Runtime,
+	};
+	use polkadot_sdk::{
+		sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
+		sp_keyring::Sr25519Keyring,
+	};
+	use tokenfactory_primitives::{compute::DecryptionVerifier, groth16::DecryptionStatement};
+
+	#[test]
+	fn every_validator_is_a_genesis_worker_and_every_job_goes_to_all_of_them() {
+		for (preset, validators) in [
+			(DEV_RUNTIME_PRESET, vec![Sr25519Keyring::Alice]),
+			(LOCAL_TESTNET_RUNTIME_PRESET, vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]),
+		] {
+			genesis_of(preset).execute_with(|| {
+				assert_eq!(pallet_compute::ReplicationFactor::<Runtime>::get() as usize, validators.len());
+				for validator in &validators {
+					let worker = pallet_compute::Workers::<Runtime>::get(validator.to_account_id())
+						.unwrap_or_else(|| panic!("{validator:?} is a worker in {preset}"));
+					// The worker key is the validator's dev key: `--alice` puts it in the keystore.
+					assert_eq!(worker.key, validator.public());
+				}
+				pallet_compute::Pallet::<Runtime>::do_try_state().expect("compute invariants hold at genesis");
+			});
+		}
+	}
+
+	#[test]
+	fn the_genesis_verifying_keys_are_valid_for_the_runtime_verifier() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			for (blocks, _) in DEV_VERIFYING_KEYS {
+				let key = pallet_compute::VerifyingKeys::<Runtime>::get(blocks).expect("a genesis key");
+				assert!(HostCallGroth16::is_valid_key(&key), "the {blocks}-block key is malformed");
+			}
+		});
+	}
+
+	#[test]
+	fn the_runtime_verifier_accepts_the_fixture_proof_and_rejects_another_statement() {
+		use codec::Decode;
+		let vk = include_bytes!("../zk/dev-b9.vk");
+		let proof = include_bytes!("../zk/fixture-b9.proof");
+		let statement = DecryptionStatement::decode(&mut &include_bytes!("../zk/fixture-b9.statement")[..])
+			.expect("the fixture statement decodes");
+		assert_eq!(HostCallGroth16::verify(vk, proof, &statement), Ok(()));
+		let mut other = statement;
+		other.job_id += 1;
+		assert!(HostCallGroth16::verify(vk, proof, &other).is_err());
+		assert!(HostCallGroth16::verify(vk, &proof[..100], &statement).is_err());
 	}
 }

@@ -9,23 +9,17 @@
 
 mod common;
 
-use anyhow::{anyhow, bail, ensure, Context, Result};
+use anyhow::{anyhow, ensure, Context, Result};
 use common::{
-	local_spec_with_code, node_binary, scratch_dir, wait_finalized, with_network, Client,
-	EncodedCall,
+	account_of, bounded, create_collection, local_spec_with_code, node_binary, scratch_dir,
+	submit_in_order, upload, wait_finalized, with_network, Client,
 };
-use polkadot_sdk::pallet_nfts;
 use std::time::Duration;
-use tokenfactory_runtime::{sp_runtime::MultiAddress, Runtime, RuntimeCall};
+use tokenfactory_runtime::{Runtime, RuntimeCall};
 
 type DataRegistryCall = pallet_data_registry::Call<Runtime>;
-type NftsCall = pallet_nfts::Call<Runtime>;
 use zombienet_sdk::{
-	subxt::{
-		config::DefaultExtrinsicParamsBuilder,
-		ext::subxt_rpcs::{rpc_params, RpcClient},
-		PolkadotConfig,
-	},
+	subxt::ext::subxt_rpcs::{rpc_params, RpcClient},
 	subxt_signer::sr25519::dev,
 	NetworkConfigBuilder, NetworkConfigExt,
 };
@@ -134,15 +128,7 @@ async fn register_and_upload(
 	use tokenfactory_primitives::datasets::{ColumnWidth, ProgramKind, ProgramPolicy};
 
 	let alice = dev::alice();
-	let alice_id = tokenfactory_runtime::AccountId::from(alice.public_key().0);
-	let mut calls = vec![RuntimeCall::Nfts(NftsCall::create {
-		admin: MultiAddress::Id(alice_id),
-		config: pallet_nfts::CollectionConfig {
-			settings: pallet_nfts::CollectionSettings::all_enabled(),
-			max_supply: None,
-			mint_settings: pallet_nfts::MintSettings::default(),
-		},
-	})];
+	let mut calls = vec![create_collection(account_of(&alice))];
 	let key_kinds = [BlobKind::ServerKeyChunk, BlobKind::PublicKey, BlobKind::ProofParameters];
 	calls.push(RuntimeCall::DataRegistry(DataRegistryCall::register_key_set {
 		parameter_set: 1,
@@ -187,78 +173,11 @@ async fn register_and_upload(
 			.try_into()
 			.map_err(|_| anyhow!("too many chunks"))?,
 	}));
-	submit_in_order(client, calls).await?;
+	submit_in_order(client, &alice, calls).await?;
 	let uploads = data_blobs
 		.iter()
 		.enumerate()
 		.map(|(index, bytes)| upload(BlobTarget::Dataset(0), index, bytes))
 		.collect::<Result<Vec<_>>>()?;
-	submit_in_order(client, uploads).await
-}
-
-/// Submits `calls` from Alice with consecutive nonces without waiting between them, then waits
-/// until each is finalized. A call the pool rejects is validated again to report why.
-async fn submit_in_order(client: &Client, calls: Vec<RuntimeCall>) -> Result<()> {
-	let alice = dev::alice();
-
-	// Explicit nonces: the pool may not yet count a transaction just submitted when the next
-	// one asks for the account's next index.
-	let first_nonce = client.tx().account_nonce(&alice.public_key().into()).await?;
-	let mut pending = Vec::new();
-	for (nonce, call) in (first_nonce..).zip(calls) {
-		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
-		let signed = client.tx().create_signed(&EncodedCall::new(call), &alice, params).await?;
-		let bytes = signed.encoded().len();
-		let validity = signed.validate().await?;
-		if !matches!(validity, zombienet_sdk::subxt::tx::ValidationResult::Valid(_)) {
-			let fee = signed.partial_fee_estimate().await;
-			let account = client
-				.storage()
-				.at_latest()
-				.await?
-				.fetch(&zombienet_sdk::subxt::dynamic::storage(
-					"System",
-					"Account",
-					vec![zombienet_sdk::subxt::dynamic::Value::from_bytes(alice.public_key().0)],
-				))
-				.await?
-				.map(|value| value.to_value().map(|v| v.to_string()));
-			bail!(
-				"transaction with nonce {nonce} ({bytes} bytes) is not valid: {validity:?}; fee \
-				 estimate {fee:?}; Alice's account {account:?}"
-			);
-		}
-		let progress = signed.submit_and_watch().await.with_context(|| {
-			format!("the node refused transaction with nonce {nonce} ({bytes} bytes)")
-		})?;
-		pending.push((nonce, bytes, signed, progress));
-	}
-	for (nonce, bytes, signed, progress) in pending {
-		if let Err(error) = progress.wait_for_finalized_success().await {
-			let validity = signed.validate().await;
-			bail!(
-				"transaction with nonce {nonce} ({bytes} bytes) failed: {error}; validating it \
-				 again now says {validity:?}"
-			);
-		}
-	}
-	Ok(())
-}
-
-fn bounded<S: polkadot_sdk::frame_support::traits::Get<u32>>(
-	bytes: &[u8],
-) -> Result<polkadot_sdk::frame_support::BoundedVec<u8, S>> {
-	bytes.to_vec().try_into().map_err(|_| anyhow!("{} bytes is above the bound", bytes.len()))
-}
-
-fn upload(
-	target: pallet_data_registry::BlobTarget,
-	index: usize,
-	bytes: &[u8],
-) -> Result<RuntimeCall> {
-	Ok(RuntimeCall::DataRegistry(DataRegistryCall::upload_chunk {
-		target,
-		index: index as u32,
-		bytes: bytes.to_vec().try_into().map_err(|_| anyhow!("chunk above MaxChunkSize"))?,
-	}))
+	submit_in_order(client, &alice, uploads).await
 }

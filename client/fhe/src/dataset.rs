@@ -290,18 +290,31 @@ impl BlobEntry {
 /// The blobs to upload, in upload order.
 pub type Manifest = Vec<BlobEntry>;
 
-/// The manifest of a key set's public blobs, the server key cut into pieces of at most
-/// `server_key_piece` bytes.
-pub fn key_set_manifest(blobs: &crate::keys::PublicKeyBlobs, server_key_piece: usize) -> Manifest {
-	let mut manifest: Manifest = blobs
-		.server_key
-		.chunks(server_key_piece.max(1))
-		.enumerate()
-		.map(|(index, piece)| BlobEntry::new(BlobKind::ServerKeyChunk, index as u32, piece))
-		.collect();
-	manifest.push(BlobEntry::new(BlobKind::PublicKey, 0, &blobs.public_key));
-	manifest.push(BlobEntry::new(BlobKind::ProofParameters, 0, &blobs.crs));
-	manifest
+/// The manifest of a key set's public blobs, each cut into pieces of at most `piece` bytes
+/// (the chain's largest upload): the compressed server key, the compact public key, the CRS.
+pub fn key_set_manifest(blobs: &crate::keys::PublicKeyBlobs, piece: usize) -> Manifest {
+	key_set_pieces(blobs, piece)
+		.into_iter()
+		.scan(std::collections::BTreeMap::<u8, u32>::new(), |indices, (kind, bytes)| {
+			let index = indices.entry(kind as u8).or_default();
+			let entry = BlobEntry::new(kind, *index, &bytes);
+			*index += 1;
+			Some(entry)
+		})
+		.collect()
+}
+
+/// The key set's blobs cut as [`key_set_manifest`] lists them, in the same order.
+pub fn key_set_pieces(blobs: &crate::keys::PublicKeyBlobs, piece: usize) -> Vec<(BlobKind, Vec<u8>)> {
+	let piece = piece.max(1);
+	[
+		(BlobKind::ServerKeyChunk, &blobs.server_key),
+		(BlobKind::PublicKey, &blobs.public_key),
+		(BlobKind::ProofParameters, &blobs.crs),
+	]
+	.into_iter()
+	.flat_map(|(kind, bytes)| bytes.chunks(piece).map(move |chunk| (kind, chunk.to_vec())))
+	.collect()
 }
 
 /// What a worker must know of a dataset to accept it (all of it is on chain).
@@ -313,9 +326,8 @@ pub struct DatasetDescriptor {
 	pub widths: Vec<ColumnWidth>,
 	/// Its row count.
 	pub rows: u64,
-	/// Rows per chunk (the last chunk may hold fewer).
-	pub rows_per_chunk: u64,
-	/// The registered blake2-256 hash of every chunk, in order.
+	/// The registered blake2-256 hash of every chunk, in order. Each chunk's header says which
+	/// rows it holds; together they must cover the rows in order, without gap or overlap.
 	pub chunk_hashes: Vec<Hash>,
 }
 
@@ -350,7 +362,6 @@ impl EncryptedDataset {
 			dataset_id: self.dataset_id,
 			widths: self.schema.widths(),
 			rows: self.rows,
-			rows_per_chunk: self.rows_per_chunk,
 			chunk_hashes: self.chunks.iter().map(|chunk| blake2_256(chunk)).collect(),
 		}
 	}

@@ -113,6 +113,29 @@ impl EvaluatedResult {
 	}
 }
 
+/// A chunk's header (see the layout in `dataset.rs`).
+struct ChunkHeader {
+	dataset: u32,
+	index: u32,
+	first_row: u64,
+	rows: u32,
+}
+
+impl ChunkHeader {
+	fn read(chunk: u32, blob: &[u8]) -> Result<Self, ChunkError> {
+		let header = blob.get(..CHUNK_HEADER_LEN).ok_or(ChunkError::Truncated { chunk })?;
+		if &header[..4] != CHUNK_MAGIC {
+			return Err(ChunkError::Corrupted { chunk, reason: "not a dataset chunk".into() });
+		}
+		Ok(Self {
+			dataset: read_u32(header, 4),
+			index: read_u32(header, 8),
+			first_row: read_u64(header, 12),
+			rows: read_u32(header, 20),
+		})
+	}
+}
+
 fn read_u32(bytes: &[u8], at: usize) -> u32 {
 	let mut word = [0u8; 4];
 	word.copy_from_slice(&bytes[at..at + 4]);
@@ -189,12 +212,14 @@ impl Worker {
 		descriptor: &DatasetDescriptor,
 		chunks: &[Vec<u8>],
 	) -> Result<VerifiedDataset, ChunkError> {
-		let rows_per_chunk = descriptor.rows_per_chunk.max(1);
-		let expected_chunks = descriptor.rows.div_ceil(rows_per_chunk) as usize;
-		if chunks.len() != expected_chunks || descriptor.chunk_hashes.len() != expected_chunks {
+		let expected_chunks = descriptor.chunk_hashes.len();
+		if chunks.len() != expected_chunks {
 			return Err(ChunkError::ChunkCount { expected: expected_chunks, found: chunks.len() });
 		}
-		// Cheap checks on every chunk first, so a bad blob is named before any proof work.
+		// Cheap checks on every chunk first, so a bad blob is named before any proof work:
+		// size, registered hash, header, and that the chunks cover the rows in order.
+		let mut headers = Vec::with_capacity(chunks.len());
+		let mut next_row = 0u64;
 		for (index, (chunk, hash)) in chunks.iter().zip(&descriptor.chunk_hashes).enumerate() {
 			let chunk_index = index as u32;
 			if chunk.len() as u64 > limits::CHUNK + CHUNK_HEADER_LEN as u64 {
@@ -207,6 +232,32 @@ impl Worker {
 			if blake2_256(chunk) != *hash {
 				return Err(ChunkError::HashMismatch { chunk: chunk_index });
 			}
+			let header = ChunkHeader::read(chunk_index, chunk)?;
+			if header.dataset != descriptor.dataset_id {
+				return Err(ChunkError::WrongDataset {
+					chunk: chunk_index,
+					expected: descriptor.dataset_id,
+					found: header.dataset,
+				});
+			}
+			if header.index != chunk_index || header.first_row != next_row {
+				return Err(ChunkError::WrongPosition {
+					chunk: chunk_index,
+					found_index: header.index,
+					found_first_row: header.first_row,
+				});
+			}
+			if header.rows == 0 {
+				return Err(ChunkError::WrongShape { chunk: chunk_index, reason: "no rows".into() });
+			}
+			next_row = next_row.saturating_add(u64::from(header.rows));
+			headers.push(header);
+		}
+		if next_row != descriptor.rows {
+			return Err(ChunkError::WrongShape {
+				chunk: expected_chunks.saturating_sub(1) as u32,
+				reason: format!("the chunks hold {next_row} rows where {} are registered", descriptor.rows),
+			});
 		}
 		let pool = self
 			.pool()
@@ -214,8 +265,8 @@ impl Worker {
 		let expanded = pool.install(|| {
 			chunks
 				.par_iter()
-				.enumerate()
-				.map(|(index, chunk)| self.verify_chunk(descriptor, index as u32, chunk))
+				.zip(headers.par_iter())
+				.map(|(chunk, header)| self.verify_chunk(descriptor, header, chunk))
 				.collect::<Vec<_>>()
 		});
 		let mut rows = Vec::with_capacity(descriptor.rows as usize);
@@ -229,37 +280,12 @@ impl Worker {
 	fn verify_chunk(
 		&self,
 		descriptor: &DatasetDescriptor,
-		chunk: u32,
+		header: &ChunkHeader,
 		blob: &[u8],
 	) -> Result<Vec<Vec<RadixCiphertext>>, ChunkError> {
-		let header = blob.get(..CHUNK_HEADER_LEN).ok_or(ChunkError::Truncated { chunk })?;
-		if &header[..4] != CHUNK_MAGIC {
-			return Err(ChunkError::Corrupted { chunk, reason: "not a dataset chunk".into() });
-		}
-		let dataset = read_u32(header, 4);
-		let found_index = read_u32(header, 8);
-		let found_first_row = read_u64(header, 12);
-		let row_count = read_u32(header, 20);
-		if dataset != descriptor.dataset_id {
-			return Err(ChunkError::WrongDataset {
-				chunk,
-				expected: descriptor.dataset_id,
-				found: dataset,
-			});
-		}
-		let first_row = u64::from(chunk) * descriptor.rows_per_chunk;
-		let expected_rows =
-			descriptor.rows.saturating_sub(first_row).min(descriptor.rows_per_chunk);
-		if found_index != chunk || found_first_row != first_row {
-			return Err(ChunkError::WrongPosition { chunk, found_index, found_first_row });
-		}
-		if u64::from(row_count) != expected_rows {
-			return Err(ChunkError::WrongShape {
-				chunk,
-				reason: format!("{row_count} rows where {expected_rows} are expected"),
-			});
-		}
-
+		let chunk = header.index;
+		let row_count = header.rows;
+		let first_row = header.first_row;
 		let conformance = <<ProvenCompactCiphertextList as tfhe::conformance::ParameterSetConformant>::ParameterSet>::from_crs_and_parameters(
 			crate::params::public_key_parameters(),
 			&self.keys.crs,

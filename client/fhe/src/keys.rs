@@ -190,6 +190,36 @@ impl PublicKeySet {
 		Ok(())
 	}
 
+	/// Reads the public keys from their serialised blobs (as uploaded on chain; the server key
+	/// already reassembled from its pieces), checking each against the parameter set.
+	///
+	/// # Errors
+	///
+	/// [`KeyError::Invalid`] (with `path` naming the blob) for a truncated, corrupted, oversized
+	/// or foreign key.
+	pub fn from_blobs(server_key: &[u8], public_key: &[u8], crs: &[u8]) -> Result<Self, KeyError> {
+		let invalid = |what: &'static str| {
+			move |reason: String| KeyError::Invalid { what, path: PathBuf::from(what), reason }
+		};
+		let config = params::config();
+		let server_key: CompressedServerKey = safe_deserialize_conformant(
+			server_key,
+			limits::COMPRESSED_SERVER_KEY,
+			&config.into(),
+		)
+		.map_err(invalid("compressed server key"))?;
+		let public_key: CompactPublicKey = safe_deserialize_conformant(
+			public_key,
+			limits::PUBLIC_KEY,
+			&params::public_key_parameters(),
+		)
+		.map_err(invalid("compact public key"))?;
+		let crs_parameters = crs_conformance().map_err(invalid("CRS"))?;
+		let crs: CompactPkeCrs = safe_deserialize_conformant(crs, limits::CRS, &crs_parameters)
+			.map_err(invalid("CRS"))?;
+		Self::new(server_key, public_key, crs)
+	}
+
 	/// Reads the public keys from `dir`, checking each against the project's parameter set.
 	///
 	/// # Errors

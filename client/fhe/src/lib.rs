@@ -33,13 +33,8 @@ pub mod eval;
 pub mod keys;
 pub mod params;
 
-/// The program catalogue, shared with the runtime: the very file of `tokenfactory-primitives`
-/// (`primitives/src/programs.rs`, which needs only codec, scale-info and alloc), compiled
-/// here so that this crate does not pull in polkadot-sdk while the client crates live in
-/// their own workspaces. Becomes `pub use tokenfactory_primitives::programs` when they join
-/// the root workspace.
-#[path = "../../../primitives/src/programs.rs"]
-pub mod programs;
+/// The program catalogue, shared with the runtime.
+pub use tokenfactory_primitives::programs;
 
 pub use compact::{CompactBlock, CompactResult, LweSecretKeyBits};
 pub use dataset::{EncryptOptions, EncryptedDataset, PlainDataset, Schema};

@@ -21,8 +21,12 @@ pub const PARAMETER_SET_ID: &str =
 /// proofs; the CRS grows with this figure.
 pub const CRS_MAX_BITS: usize = 2048;
 
-/// Bits of message per shortint block (`log2(message_modulus)`).
-pub const BITS_PER_BLOCK: u32 = 2;
+/// The number the chain's key-set records use for [`PARAMETER_SET_ID`] (`parameter_set`).
+pub const PARAMETER_SET_NUMBER: u32 = 1;
+
+/// Bits of message per shortint block (`log2(message_modulus)`): the chain sizes results with
+/// the same figure (a test checks the parameter set agrees).
+pub const BITS_PER_BLOCK: u32 = tokenfactory_primitives::compute::RESULT_BITS_PER_BLOCK;
 
 /// The computation parameters: 2 bits of message and 2 of carry per block, keyswitch then
 /// bootstrap, TUniform noise, failure probability 2^-128 (tfhe-rs's default set).
@@ -63,4 +67,14 @@ pub mod limits {
 	pub const CHUNK: u64 = 64 << 20;
 	/// One encoded result.
 	pub const RESULT: u64 = 16 << 20;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_chain_sizes_results_with_this_parameter_set() {
+		assert_eq!(1u64 << BITS_PER_BLOCK, compute_parameters().message_modulus.0);
+	}
 }

@@ -301,7 +301,16 @@ mod reject {
 	fn missing_chunk() {
 		let mut chunks = fixture().encrypted.chunks.clone();
 		chunks.pop();
-		assert_eq!(verify(chunks).err(), Some(ChunkError::ChunkCount { expected: 3, found: 2 }));
+		// Registered with its two chunks' hashes: they cover 6 of the dataset's 8 rows.
+		assert!(matches!(
+			verify(chunks.clone()),
+			Err(ChunkError::WrongShape { chunk: 1, reason }) if reason.contains("6 rows where 8")
+		));
+		// Registered with three hashes but given two chunks.
+		assert_eq!(
+			fixture().worker.verify_dataset(&fixture().encrypted.descriptor(), &chunks).err(),
+			Some(ChunkError::ChunkCount { expected: 3, found: 2 })
+		);
 	}
 
 	#[test]

@@ -8,17 +8,22 @@
 //! - [`shape`]: the small fixed set of circuit shapes (result sizes, padded), one key pair each.
 //! - [`setup`]: key generation (the development setup is deterministic and **insecure**) and
 //!   versioned, size-checked key files.
-//! - [`prover`]: witness checks, proving, and native verification.
+//! - [`prover`]: witness checks, proving, and native verification;
+//! - [`reveal`]: the owner's reveal (decrypt, prove, seal) and the consumer's check of it;
+//! - [`seal`]: sealing the plaintext to the consumer's X25519 key.
 //!
 //! The verifier that runs on chain is `tokenfactory_primitives::groth16` (no_std); the proofs and
 //! verifying keys made here are in its byte format ([`setup::verifying_key_bytes`],
 //! [`prover::proof_bytes`]).
 //!
-//! Tests: `cargo test` in this folder (its own workspace; about 3 minutes on 2 cores). Figures:
-//! `cargo test --test figures -- --ignored --nocapture` (see `docs/benchmarks.md`).
+//! Tests: `cargo test --workspace` from the repository root runs them with the rest (about 3
+//! minutes of them on 2 cores). Figures: `cargo test --workspace --test figures -- --ignored
+//! --nocapture` (see `docs/benchmarks.md`).
 
 pub mod circuit;
 pub mod prover;
+pub mod reveal;
+pub mod seal;
 pub mod setup;
 pub mod shape;
 

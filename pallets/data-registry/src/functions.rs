@@ -44,8 +44,8 @@ impl<T: Config> Pallet<T> {
 		let count = |kind: BlobKind| blobs.iter().filter(|blob| blob.kind == kind).count();
 		ensure!(
 			count(BlobKind::ServerKeyChunk) >= 1
-				&& count(BlobKind::PublicKey) == 1
-				&& count(BlobKind::ProofParameters) == 1,
+				&& count(BlobKind::PublicKey) >= 1
+				&& count(BlobKind::ProofParameters) >= 1,
 			Error::<T>::IncompleteKeyMaterial
 		);
 		let key_set = NextKeySetId::<T>::get();
@@ -630,5 +630,9 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 				record.running_jobs = record.running_jobs.saturating_sub(1);
 			}
 		});
+	}
+
+	fn manifest(target: BlobTarget) -> Vec<BlobInfo> {
+		Self::manifest(target)
 	}
 }

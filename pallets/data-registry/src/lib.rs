@@ -355,7 +355,8 @@ pub mod pallet {
 		/// A blob kind does not belong in this manifest (key material in a dataset, or
 		/// ciphertexts in a key set).
 		WrongBlobKind,
-		/// A key set needs its public key and proof parameters, exactly one of each.
+		/// A key set needs at least one piece of each kind of key material: server key,
+		/// public key, proof parameters (pieces of a kind are joined in manifest order).
 		IncompleteKeyMaterial,
 		/// A schema must have at least one column.
 		EmptySchema,

@@ -3,6 +3,7 @@
 
 mod aura;
 mod balances;
+mod compute;
 mod conviction_voting;
 mod data_registry;
 mod equity;
@@ -18,6 +19,7 @@ mod timestamp;
 mod transaction_payment;
 mod treasury;
 
+pub use compute::{HostCallGroth16, DEV_VERIFYING_KEYS};
 pub use equity::{ClassId, EquityLedgerInstance};
 pub use referenda::TracksInfo;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights, MAXIMUM_BLOCK_WEIGHT};

@@ -3,13 +3,25 @@
 #![allow(dead_code)]
 
 use anyhow::{anyhow, bail, Context, Result};
+use codec::Decode;
+use polkadot_sdk::pallet_nfts;
 use std::{
+	collections::VecDeque,
 	future::Future,
 	path::{Path, PathBuf},
 	time::{Duration, Instant},
 };
+use tokenfactory_runtime::{sp_runtime::MultiAddress, AccountId, Runtime, RuntimeCall};
 use zombienet_sdk::{
-	subxt::{self, backend::legacy::LegacyRpcMethods, OnlineClient, PolkadotConfig},
+	subxt::{
+		self,
+		backend::legacy::LegacyRpcMethods,
+		config::DefaultExtrinsicParamsBuilder,
+		tx::{SubmittableTransaction, TxProgress, TxStatus, ValidationResult},
+		utils::H256,
+		OnlineClient, PolkadotConfig,
+	},
+	subxt_signer::sr25519::Keypair,
 	LocalFileSystem, Network, NetworkNode,
 };
 
@@ -203,4 +215,289 @@ impl subxt::tx::Payload for EncodedCall {
 		out.extend_from_slice(&self.0);
 		Ok(())
 	}
+}
+
+/// The runtime account of a development key pair.
+pub fn account_of(keypair: &Keypair) -> AccountId {
+	AccountId::from(keypair.public_key().0)
+}
+
+/// Submits `calls` from `signer` with consecutive nonces without waiting between them, then
+/// waits until each is finalized and succeeded. A call the pool rejects is validated again to
+/// report why.
+pub async fn submit_in_order(
+	client: &Client,
+	signer: &Keypair,
+	calls: Vec<RuntimeCall>,
+) -> Result<()> {
+	submit_calls(client, signer, calls, usize::MAX, true).await
+}
+
+/// [`submit_in_order`] with at most `window` of the calls in the transaction pool at a time: a
+/// call leaves the window when it is in a best block. For uploads of many large chunks, which
+/// together would overflow the pool (20 MiB by default).
+pub async fn submit_windowed(
+	client: &Client,
+	signer: &Keypair,
+	calls: Vec<RuntimeCall>,
+	window: usize,
+) -> Result<()> {
+	submit_calls(client, signer, calls, window, true).await
+}
+
+/// Submits `call` from `signer` and waits only until it is in a best block and succeeded there:
+/// for when finality may stall, or when the next step must follow the inclusion closely.
+pub async fn submit_to_best_block(client: &Client, signer: &Keypair, call: RuntimeCall) -> Result<()> {
+	submit_calls(client, signer, vec![call], usize::MAX, false).await
+}
+
+async fn submit_calls(
+	client: &Client,
+	signer: &Keypair,
+	calls: Vec<RuntimeCall>,
+	window: usize,
+	until_finalized: bool,
+) -> Result<()> {
+	// Explicit nonces: the pool may not yet count a transaction just submitted when the next
+	// one asks for the account's next index.
+	let first_nonce = client.tx().account_nonce(&signer.public_key().into()).await?;
+	let window = window.max(1);
+	let mut in_pool: VecDeque<Pending> = VecDeque::new();
+	let mut in_blocks: Vec<Pending> = Vec::new();
+	for (nonce, call) in (first_nonce..).zip(calls) {
+		while in_pool.len() >= window {
+			let Some(mut oldest) = in_pool.pop_front() else { break };
+			oldest.wait_in_block().await?;
+			in_blocks.push(oldest);
+		}
+		in_pool.push_back(Pending::submit(client, signer, nonce, call).await?);
+	}
+	for mut pending in in_blocks.into_iter().chain(in_pool) {
+		if until_finalized {
+			pending.wait_finalized().await?;
+		} else {
+			pending.wait_in_block().await?;
+		}
+	}
+	Ok(())
+}
+
+/// A submitted transaction being watched.
+struct Pending {
+	nonce: u64,
+	bytes: usize,
+	signed: SubmittableTransaction<PolkadotConfig, Client>,
+	/// `None` once it is finalized.
+	progress: Option<TxProgress<PolkadotConfig, Client>>,
+	/// Whether it was seen in a block (and succeeded there).
+	included: bool,
+}
+
+impl Pending {
+	async fn submit(client: &Client, signer: &Keypair, nonce: u64, call: RuntimeCall) -> Result<Self> {
+		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+		let signed = client
+			.tx()
+			.create_signed(&EncodedCall::new(call), signer, params)
+			.await
+			.with_context(|| format!("cannot sign the transaction with nonce {nonce}"))?;
+		let bytes = signed.encoded().len();
+		let validity = signed.validate().await?;
+		if !matches!(validity, ValidationResult::Valid(_)) {
+			let fee = signed.partial_fee_estimate().await;
+			let account = client
+				.storage()
+				.at_latest()
+				.await?
+				.fetch(&subxt::dynamic::storage(
+					"System",
+					"Account",
+					vec![subxt::dynamic::Value::from_bytes(signer.public_key().0)],
+				))
+				.await?
+				.map(|value| value.to_value().map(|v| v.to_string()));
+			bail!(
+				"transaction with nonce {nonce} ({bytes} bytes) is not valid: {validity:?}; fee \
+				 estimate {fee:?}; the signer's account {account:?}"
+			);
+		}
+		let progress = signed.submit_and_watch().await.with_context(|| {
+			format!("the node refused transaction with nonce {nonce} ({bytes} bytes)")
+		})?;
+		Ok(Self { nonce, bytes, signed, progress: Some(progress), included: false })
+	}
+
+	/// Waits until the transaction is in a best (or finalized) block and succeeded there.
+	async fn wait_in_block(&mut self) -> Result<()> {
+		if self.included {
+			return Ok(());
+		}
+		let Some(mut progress) = self.progress.take() else { return Ok(()) };
+		loop {
+			match progress.next().await {
+				Some(Ok(TxStatus::InBestBlock(in_block))) => {
+					if let Err(error) = in_block.wait_for_success().await {
+						return Err(self.failure(error.to_string()).await);
+					}
+					self.included = true;
+					self.progress = Some(progress);
+					return Ok(());
+				}
+				Some(Ok(TxStatus::InFinalizedBlock(in_block))) => {
+					if let Err(error) = in_block.wait_for_success().await {
+						return Err(self.failure(error.to_string()).await);
+					}
+					self.included = true;
+					return Ok(());
+				}
+				Some(Ok(
+					TxStatus::Error { message } |
+					TxStatus::Invalid { message } |
+					TxStatus::Dropped { message },
+				)) => return Err(self.failure(message).await),
+				Some(Ok(_)) => continue,
+				Some(Err(error)) => return Err(self.failure(error.to_string()).await),
+				None => return Err(self.failure("the node stopped reporting on it".into()).await),
+			}
+		}
+	}
+
+	/// Waits until the transaction is finalized and succeeded.
+	async fn wait_finalized(&mut self) -> Result<()> {
+		let Some(progress) = self.progress.take() else { return Ok(()) };
+		match progress.wait_for_finalized_success().await {
+			Ok(_) => Ok(()),
+			Err(error) => Err(self.failure(error.to_string()).await),
+		}
+	}
+
+	/// What went wrong, with what validating the transaction again says now.
+	async fn failure(&self, reason: String) -> anyhow::Error {
+		let validity = self.signed.validate().await;
+		anyhow!(
+			"transaction with nonce {} ({} bytes) failed: {reason}; validating it again now says \
+			 {validity:?}",
+			self.nonce,
+			self.bytes
+		)
+	}
+}
+
+/// Storage of a node's chain read through its legacy RPC and decoded with the runtime's own
+/// types: best-block reads, which keep working while finality stalls.
+pub struct State {
+	rpc: LegacyRpcMethods<PolkadotConfig>,
+}
+
+impl State {
+	/// Connects to `node`'s RPC.
+	pub async fn connect(node: &NetworkNode) -> Result<Self> {
+		let rpc = node
+			.rpc()
+			.await
+			.with_context(|| format!("cannot connect to {}'s RPC", node.name()))?;
+		Ok(Self { rpc: LegacyRpcMethods::new(rpc) })
+	}
+
+	/// The number and hash of the node's best block.
+	pub async fn best(&self) -> Result<(u32, H256)> {
+		let hash = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow!("the node reports no best block"))?;
+		let header = self
+			.rpc
+			.chain_get_header(Some(hash))
+			.await?
+			.ok_or_else(|| anyhow!("the node has no header for its best block {hash:?}"))?;
+		Ok((header.number, hash))
+	}
+
+	/// The value under `key` at block `at`, decoded as `V`; `what` names it in errors.
+	pub async fn read<V: Decode>(&self, at: H256, key: &[u8], what: &str) -> Result<Option<V>> {
+		let bytes = self
+			.rpc
+			.state_get_storage(key, Some(at))
+			.await
+			.with_context(|| format!("cannot read {what}"))?;
+		bytes
+			.map(|bytes| {
+				V::decode(&mut &bytes[..])
+					.with_context(|| format!("{what} does not decode with the runtime's type"))
+			})
+			.transpose()
+	}
+
+	/// [`Self::read`] at the best block.
+	pub async fn read_best<V: Decode>(&self, key: &[u8], what: &str) -> Result<Option<V>> {
+		let (_, at) = self.best().await?;
+		self.read(at, key, what).await
+	}
+
+	/// Every `(key, value)` under `prefix` at block `at`, values decoded as `V`.
+	pub async fn entries<V: Decode>(
+		&self,
+		at: H256,
+		prefix: &[u8],
+		what: &str,
+	) -> Result<Vec<(Vec<u8>, V)>> {
+		const PAGE: u32 = 512;
+		let mut keys: Vec<Vec<u8>> = Vec::new();
+		loop {
+			let start = keys.last().cloned();
+			let page = self
+				.rpc
+				.state_get_keys_paged(prefix, PAGE, start.as_deref(), Some(at))
+				.await
+				.with_context(|| format!("cannot list the keys of {what}"))?;
+			let full = page.len() == PAGE as usize;
+			keys.extend(page);
+			if !full {
+				break;
+			}
+		}
+		let mut entries = Vec::with_capacity(keys.len());
+		for key in keys {
+			if let Some(value) = self.read(at, &key, what).await? {
+				entries.push((key, value));
+			}
+		}
+		Ok(entries)
+	}
+}
+
+/// `bytes` as a bounded vector, or an error saying it is too long.
+pub fn bounded<S: polkadot_sdk::frame_support::traits::Get<u32>>(
+	bytes: &[u8],
+) -> Result<polkadot_sdk::frame_support::BoundedVec<u8, S>> {
+	bytes.to_vec().try_into().map_err(|_| anyhow!("{} bytes is above the bound", bytes.len()))
+}
+
+/// `DataRegistry::upload_chunk` of blob `index` of `target`.
+pub fn upload(
+	target: pallet_data_registry::BlobTarget,
+	index: usize,
+	bytes: &[u8],
+) -> Result<RuntimeCall> {
+	Ok(RuntimeCall::DataRegistry(pallet_data_registry::Call::<Runtime>::upload_chunk {
+		target,
+		index: u32::try_from(index).context("blob index out of range")?,
+		bytes: bytes.to_vec().try_into().map_err(|_| {
+			anyhow!("a {} byte blob is above the chain's MaxChunkSize", bytes.len())
+		})?,
+	}))
+}
+
+/// `Nfts::create`: a collection with every setting enabled, administered by `admin` (dataset
+/// tokens are minted into it).
+pub fn create_collection(admin: AccountId) -> RuntimeCall {
+	RuntimeCall::Nfts(pallet_nfts::Call::<Runtime>::create {
+		admin: MultiAddress::Id(admin),
+		config: pallet_nfts::CollectionConfig {
+			settings: pallet_nfts::CollectionSettings::all_enabled(),
+			max_supply: None,
+			mint_settings: pallet_nfts::MintSettings::default(),
+		},
+	})
 }

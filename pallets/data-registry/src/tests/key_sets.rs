@@ -72,17 +72,19 @@ mod reject {
 	}
 
 	#[test]
-	fn key_material_missing_or_doubled() {
+	fn key_material_missing() {
 		build_and_execute(|| {
 			let full = key_manifest().into_inner();
 			// No server key chunk.
 			assert_noop!(register(full[2..].to_vec()), Error::<Test>::IncompleteKeyMaterial);
 			// No proof parameters.
 			assert_noop!(register(full[..3].to_vec()), Error::<Test>::IncompleteKeyMaterial);
-			// Two public keys.
-			let mut doubled = full.clone();
-			doubled[1].kind = BlobKind::PublicKey;
-			assert_noop!(register(doubled), Error::<Test>::IncompleteKeyMaterial);
+			// No public key (its one piece made a second piece of proof parameters).
+			let mut missing = full.clone();
+			for blob in missing.iter_mut().filter(|blob| blob.kind == BlobKind::PublicKey) {
+				blob.kind = BlobKind::ProofParameters;
+			}
+			assert_noop!(register(missing), Error::<Test>::IncompleteKeyMaterial);
 		});
 	}
 

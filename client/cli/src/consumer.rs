@@ -1,0 +1,351 @@
+//! The consumer's side: payment channels, paid calls answered with a proven result that is
+//! opened and checked here, and views of jobs and workers.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use serde_json::json;
+use tokenfactory_fhe::compact::outputs_from_digits;
+use tokenfactory_primitives::{
+	compute::{JobId, Payment, Quote},
+	datasets::DatasetId,
+	programs::AggregateResult,
+	voucher::{ChannelId, Voucher},
+};
+use tokenfactory_runtime::{AccountId, Balance, Runtime, RuntimeCall, RuntimeEvent};
+
+use crate::{
+	chain::Chain,
+	fail, format_amount,
+	owner::{self, DatasetView},
+	report::Report,
+	wallet::{ss58, Wallet},
+	Failure,
+};
+
+type ChannelsCall = pallet_payment_channels::Call<Runtime>;
+type ComputeCall = pallet_compute::Call<Runtime>;
+type ComputeEvent = pallet_compute::Event<Runtime>;
+
+/// `channel open`.
+///
+/// # Errors
+///
+/// A refused transaction.
+pub async fn open_channel(chain: &Chain, wallet: &Wallet, payee: AccountId, deposit: Balance) -> Result<Report> {
+	let included = chain
+		.submit(
+			&wallet.keypair,
+			RuntimeCall::PaymentChannels(ChannelsCall::open {
+				payee: polkadot_sdk::sp_runtime::MultiAddress::Id(payee.clone()),
+				deposit,
+			}),
+		)
+		.await?;
+	let channel = included.events.iter().find_map(|event| match event {
+		RuntimeEvent::PaymentChannels(pallet_payment_channels::Event::ChannelOpened { channel, .. }) => Some(*channel),
+		_ => None,
+	});
+	Ok(Report::new(format!("channel to {} opened with {}", ss58(&payee), format_amount(deposit)))
+		.field("channel", json!(channel))
+		.events(&included.events)
+		.took(included.elapsed))
+}
+
+/// `channel top-up`.
+///
+/// # Errors
+///
+/// A refused transaction.
+pub async fn top_up(chain: &Chain, wallet: &Wallet, channel: ChannelId, amount: Balance) -> Result<Report> {
+	owner::simple(
+		chain,
+		wallet,
+		&format!("channel {channel} topped up by {}", format_amount(amount)),
+		RuntimeCall::PaymentChannels(ChannelsCall::top_up { channel, amount }),
+	)
+	.await
+}
+
+/// `channel close`: the payer asks to close; the payee has the challenge period to claim.
+///
+/// # Errors
+///
+/// A refused transaction.
+pub async fn close(chain: &Chain, wallet: &Wallet, channel: ChannelId) -> Result<Report> {
+	owner::simple(
+		chain,
+		wallet,
+		&format!("channel {channel}: close requested (finalize after the challenge period)"),
+		RuntimeCall::PaymentChannels(ChannelsCall::request_close { channel }),
+	)
+	.await
+}
+
+/// `channel finalize`: after the challenge period, the rest goes back to the payer.
+///
+/// # Errors
+///
+/// A refused transaction.
+pub async fn finalize(chain: &Chain, wallet: &Wallet, channel: ChannelId) -> Result<Report> {
+	owner::simple(
+		chain,
+		wallet,
+		&format!("channel {channel} closed"),
+		RuntimeCall::PaymentChannels(ChannelsCall::finalize_close { channel }),
+	)
+	.await
+}
+
+async fn channel(chain: &Chain, id: ChannelId) -> Result<pallet_payment_channels::ChannelOf<Runtime>> {
+	chain
+		.storage(pallet_payment_channels::Channels::<Runtime>::hashed_key_for(id))
+		.await?
+		.ok_or_else(|| fail(Failure::Chain, anyhow!("no channel {id} on this chain")))
+}
+
+/// `channel show`.
+///
+/// # Errors
+///
+/// No such channel.
+pub async fn show_channel(chain: &Chain, id: ChannelId) -> Result<Report> {
+	let record = channel(chain, id).await?;
+	Ok(Report::new(format!("channel {id}"))
+		.field("payer", ss58(&record.payer))
+		.field("payee", ss58(&record.payee))
+		.field("deposit", format_amount(record.deposit))
+		.field("settled", format_amount(record.settled))
+		.field("unsettled", format_amount(record.unsettled()))
+		.field("closes_at", json!(record.closes_at)))
+}
+
+/// How [`call`] pays.
+pub enum PayWith {
+	/// The caller's free balance.
+	Balance,
+	/// A voucher on this channel (the caller is its payer).
+	Channel(ChannelId),
+}
+
+/// Buys one evaluation of `query_text` on `dataset`, waits for the proven result, opens it,
+/// checks it against the proven commitment and reports the answer.
+///
+/// # Errors
+///
+/// An invalid query ([`Failure::Input`]), a refused job ([`Failure::Chain`]), a job refunded or
+/// not finished in `timeout` ([`Failure::Timeout`]), a seal that does not match the proof
+/// ([`Failure::Verification`]).
+pub async fn call(
+	chain: &Chain,
+	wallet: &Wallet,
+	dataset: DatasetId,
+	query_text: &str,
+	pay: PayWith,
+	timeout: Duration,
+	mut progress: impl FnMut(&str),
+) -> Result<Report> {
+	let started = Instant::now();
+	let DatasetView { record, schema } = owner::dataset(chain, dataset).await?;
+	let query = crate::query::parse(&schema, query_text).map_err(|error| fail(Failure::Input, error))?;
+	let quote: Result<Quote<Balance>, polkadot_sdk::sp_runtime::DispatchError> =
+		chain.runtime_api("ComputeApi_quote", &(dataset, query.clone())).await?;
+	let quote = quote.map_err(|error| fail(Failure::Chain, anyhow!("the chain would refuse this job: {error:?}")))?;
+	progress(&format!(
+		"quote: {} for {} on dataset {dataset} ({}), {} workers, cohort gate {}",
+		format_amount(quote.price),
+		crate::query::describe(&schema, &query),
+		String::from_utf8_lossy(&record.description.name),
+		quote.replicas,
+		quote.min_cohort
+	));
+	let payment = match pay {
+		PayWith::Balance => Payment::FreeBalance,
+		PayWith::Channel(id) => {
+			let state = channel(chain, id).await?;
+			let amount = state.settled.saturating_add(quote.price);
+			if amount > state.deposit {
+				return Err(fail(
+					Failure::Input,
+					anyhow!("channel {id} has {} left, the call costs {}: top it up", format_amount(state.unsettled()), format_amount(quote.price)),
+				));
+			}
+			let voucher = Voucher::new(id, amount);
+			let signature = voucher.using_payload(&chain.genesis_hash(), |payload| wallet.sign(payload));
+			Payment::Voucher { voucher, signature }
+		}
+	};
+	let sealing = wallet.sealing();
+	let included = chain
+		.submit(
+			&wallet.keypair,
+			RuntimeCall::Compute(ComputeCall::submit_job { dataset, query: query.clone(), payment, consumer_key: sealing.public() }),
+		)
+		.await
+		.map_err(|error| fail(Failure::Chain, error))?;
+	let (job, workers) = included
+		.events
+		.iter()
+		.find_map(|event| match event {
+			RuntimeEvent::Compute(ComputeEvent::JobSubmitted { job, workers, .. }) => Some((*job, workers.clone())),
+			_ => None,
+		})
+		.ok_or_else(|| anyhow!("no JobSubmitted event"))?;
+	progress(&format!(
+		"job {job} submitted in {:.1} s, assigned to {}",
+		included.elapsed.as_secs_f64(),
+		workers.iter().map(ss58).collect::<Vec<_>>().join(", ")
+	));
+
+	let submitted = Instant::now();
+	let mut seen_results = 0;
+	let mut agreed = false;
+	let finished = loop {
+		let record = job_record(chain, job).await?;
+		let results = record.workers.iter().filter(|a| a.result.is_some()).count();
+		if results > seen_results {
+			seen_results = results;
+			progress(&format!(
+				"job {job}: {results}/{} results after {:.1} s",
+				record.workers.len(),
+				submitted.elapsed().as_secs_f64()
+			));
+		}
+		match &record.status {
+			pallet_compute::JobStatus::AwaitingReveal { digest, .. } if !agreed => {
+				agreed = true;
+				progress(&format!(
+					"job {job}: workers agree on digest 0x{}…, awaiting the owner's proof ({:.1} s)",
+					&hex::encode(digest)[..16],
+					submitted.elapsed().as_secs_f64()
+				));
+			}
+			pallet_compute::JobStatus::Revealed { .. } | pallet_compute::JobStatus::Refunded { .. } => break record,
+			_ => {}
+		}
+		if submitted.elapsed() > timeout {
+			return Err(fail(
+				Failure::Timeout,
+				anyhow!("job {job} did not finish in {timeout:?}; `tokenfactory jobs {job}` shows where it is (the chain refunds it at its deadline)"),
+			));
+		}
+		tokio::time::sleep(Duration::from_millis(1000)).await;
+	};
+	let latency = submitted.elapsed();
+
+	let (result_commitment, sealed) = match &finished.status {
+		pallet_compute::JobStatus::Revealed { result_commitment, sealed, .. } => (*result_commitment, sealed.to_vec()),
+		pallet_compute::JobStatus::Refunded { reason } => {
+			return Err(fail(Failure::Timeout, anyhow!("job {job} was refunded ({reason:?}): nothing was charged")));
+		}
+		_ => return Err(anyhow!("job {job} is not finished")),
+	};
+	progress(&format!("job {job}: proof verified on chain, result revealed ({:.1} s)", latency.as_secs_f64()));
+	let digits = tokenfactory_zk::reveal::open_reveal(&sealing, job, &result_commitment, &sealed)
+		.map_err(|error| fail(Failure::Verification, error))?;
+	let layout = finished
+		.query
+		.validate(&finished.schema, u64::from(finished.rows))
+		.map_err(|error| anyhow!("the job's query no longer validates: {error}"))?;
+	let outputs = outputs_from_digits(&digits, &layout, 4).map_err(|error| fail(Failure::Verification, error))?;
+	let aggregate = AggregateResult::from_outputs(&outputs);
+	let agreeing = match &finished.status {
+		pallet_compute::JobStatus::Revealed { digest, .. } => {
+			finished.workers.iter().filter(|a| a.result.is_some_and(|r| &r.digest == digest)).count()
+		}
+		_ => 0,
+	};
+	let report = Report::new(format!("job {job}: answer opened and checked against the proven commitment"))
+		.field("job", job)
+		.field("price", format_amount(finished.price))
+		.field("agreeing_workers", format!("{agreeing}/{}", finished.workers.len()))
+		.field("result_commitment", format!("0x{}", hex::encode(result_commitment)))
+		.field("latency_seconds", latency.as_secs_f64());
+	Ok(crate::local::describe_aggregate(report, &finished.query, &schema, &aggregate).took(started.elapsed()))
+}
+
+async fn job_record(chain: &Chain, job: JobId) -> Result<pallet_compute::Job<Runtime>> {
+	chain
+		.storage(pallet_compute::Jobs::<Runtime>::hashed_key_for(job))
+		.await?
+		.ok_or_else(|| fail(Failure::Chain, anyhow!("no job {job} (finished jobs are kept for a day)")))
+}
+
+/// `jobs [ID]`.
+///
+/// # Errors
+///
+/// No such job.
+pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
+	let next: JobId = chain.storage(pallet_compute::NextJobId::<Runtime>::hashed_key().to_vec()).await?.unwrap_or(0);
+	let ids: Vec<JobId> = match job {
+		Some(job) => vec![job],
+		None => (next.saturating_sub(20)..next).collect(),
+	};
+	let mut report = Report::new(format!("{next} jobs submitted so far"));
+	for id in ids {
+		let Ok(record) = job_record(chain, id).await else { continue };
+		let results: Vec<String> = record
+			.workers
+			.iter()
+			.map(|a| match a.result {
+				Some(result) => format!("{}: 0x{}…", ss58(&a.worker), &hex::encode(result.digest)[..12]),
+				None => format!("{}: pending", ss58(&a.worker)),
+			})
+			.collect();
+		report.push(
+			&format!("job {id}"),
+			json!({
+				"dataset": record.dataset,
+				"consumer": ss58(&record.consumer),
+				"price": format_amount(record.price),
+				"phase": format!("{:?}", record.status.phase()),
+				"result_blocks": record.result_blocks,
+				"circuit_blocks": record.circuit_blocks,
+				"submitted_at": record.submitted_at,
+				"result_deadline": record.result_deadline,
+				"workers": results,
+			}),
+		);
+	}
+	Ok(report)
+}
+
+/// `worker register`.
+///
+/// # Errors
+///
+/// A refused transaction, or a key that is not 32 bytes of hex.
+pub async fn register_worker(chain: &Chain, wallet: &Wallet, key: &str, bond: Balance) -> Result<Report> {
+	let bytes: [u8; 32] = hex::decode(key.trim_start_matches("0x"))
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok())
+		.ok_or_else(|| fail(Failure::Input, anyhow!("the worker key is its sr25519 public key, 32 bytes of hex")))?;
+	owner::simple(
+		chain,
+		wallet,
+		&format!("{} registered as an FHE worker", ss58(&wallet.account())),
+		RuntimeCall::Compute(ComputeCall::register_worker {
+			key: polkadot_sdk::sp_core::sr25519::Public::from_raw(bytes),
+			bond,
+		}),
+	)
+	.await
+}
+
+/// `worker show`.
+///
+/// # Errors
+///
+/// Not a worker.
+pub async fn show_worker(chain: &Chain, who: AccountId) -> Result<Report> {
+	let worker: pallet_compute::Worker<Runtime> = chain
+		.storage(pallet_compute::Workers::<Runtime>::hashed_key_for(&who))
+		.await?
+		.ok_or_else(|| fail(Failure::Chain, anyhow!("{} is not a registered worker", ss58(&who))))?;
+	Ok(Report::new(format!("worker {}", ss58(&who)))
+		.field("key", format!("0x{}", hex::encode(worker.key.0)))
+		.field("bond", format_amount(worker.bond))
+		.field("status", format!("{:?}", worker.status))
+		.field("open_jobs", worker.open_jobs))
+}

@@ -1,0 +1,838 @@
+//! The pallet's logic: workers, jobs, results, reveals, settlement and deadlines.
+
+use crate::{weights::WeightInfo, *};
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{Hash, One, Saturating, Zero},
+	DispatchError, DispatchResult, ModuleError,
+};
+use tokenfactory_primitives::{
+	compute::{
+		result_blocks, result_offchain_key, DecryptionVerifier, FieldBytes, JobId, Payment, Quote,
+		RefundReason, ResultStatement, SealingKey, WorkerKey, WorkerSignature,
+	},
+	datasets::{DataCatalog, DatasetId, JobRefusal, JobTerms, RevenueDestination},
+	groth16::DecryptionStatement,
+	programs::Query,
+	revenue::RevenueSink,
+	voucher::ChannelCharger,
+};
+
+/// How many blocks past its nominal block a deadline may slide when that block is full.
+const DEADLINE_SEARCH: u32 = 16;
+
+impl<T: Config> Pallet<T> {
+	// ---------------------------------------------------------------------------------------
+	// Workers
+	// ---------------------------------------------------------------------------------------
+
+	/// Registers `who` as an active worker with `bond` held and `key` as its signing key.
+	///
+	/// # Errors
+	///
+	/// [`Error::AlreadyWorker`], [`Error::KeyInUse`], [`Error::BondTooLow`],
+	/// [`Error::TooManyWorkers`], or the currency's error if `bond` cannot be held.
+	pub fn do_register_worker(who: T::AccountId, key: WorkerKey, bond: BalanceOf<T>) -> DispatchResult {
+		ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyWorker);
+		ensure!(!WorkerKeys::<T>::contains_key(key), Error::<T>::KeyInUse);
+		ensure!(bond >= T::MinWorkerBond::get(), Error::<T>::BondTooLow);
+		ActiveWorkers::<T>::try_append(who.clone()).map_err(|_| Error::<T>::TooManyWorkers)?;
+		T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)?;
+		Workers::<T>::insert(&who, Worker { key, bond, status: WorkerStatus::Active, open_jobs: 0 });
+		WorkerKeys::<T>::insert(key, &who);
+		Self::deposit_event(Event::WorkerRegistered { worker: who, key, bond });
+		Ok(())
+	}
+
+	/// Adds `amount` to `who`'s bond.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotWorker`], [`Error::Overflow`], or the currency's error.
+	pub fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		Workers::<T>::try_mutate(&who, |worker| {
+			let worker = worker.as_mut().ok_or(Error::<T>::NotWorker)?;
+			worker.bond = worker.bond.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount)?;
+			Self::deposit_event(Event::BondIncreased { worker: who.clone(), bond: worker.bond });
+			Ok(())
+		})
+	}
+
+	/// Takes `who` out of the active set; its bond is withdrawable after the unbonding delay.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotWorker`], [`Error::AlreadyUnbonding`].
+	pub fn do_unbond(who: T::AccountId) -> DispatchResult {
+		Workers::<T>::try_mutate(&who, |worker| {
+			let worker = worker.as_mut().ok_or(Error::<T>::NotWorker)?;
+			ensure!(worker.status == WorkerStatus::Active, Error::<T>::AlreadyUnbonding);
+			let withdrawable_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
+			worker.status = WorkerStatus::Unbonding { withdrawable_at };
+			ActiveWorkers::<T>::mutate(|active| active.retain(|account| account != &who));
+			Self::deposit_event(Event::WorkerUnbonding { worker: who.clone(), withdrawable_at });
+			Ok(())
+		})
+	}
+
+	/// Returns an unbonded worker's bond and forgets it.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotWorker`], [`Error::NotUnbonding`], [`Error::UnbondingNotOver`],
+	/// [`Error::JobsStillOpen`].
+	pub fn do_withdraw(who: T::AccountId) -> DispatchResult {
+		let worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotWorker)?;
+		let WorkerStatus::Unbonding { withdrawable_at } = worker.status else {
+			return Err(Error::<T>::NotUnbonding.into());
+		};
+		ensure!(
+			frame_system::Pallet::<T>::block_number() >= withdrawable_at,
+			Error::<T>::UnbondingNotOver
+		);
+		ensure!(worker.open_jobs == 0, Error::<T>::JobsStillOpen);
+		let returned =
+			T::Currency::release(&HoldReason::WorkerBond.into(), &who, worker.bond, Precision::BestEffort)?;
+		Workers::<T>::remove(&who);
+		WorkerKeys::<T>::remove(worker.key);
+		Self::deposit_event(Event::WorkerWithdrawn { worker: who, bond: returned });
+		Ok(())
+	}
+
+	/// Slashes `who` for a fault on `job`: the slash amount (or what is left of its bond) goes
+	/// to the treasury; a worker left below the minimum bond is removed with the rest returned.
+	fn slash(who: &T::AccountId, job: JobId, reason: SlashReason) {
+		let Some(mut worker) = Workers::<T>::get(who) else {
+			// Already removed by an earlier slash: nothing left to take.
+			return;
+		};
+		let wanted = T::SlashAmount::get().min(worker.bond);
+		let amount = T::Currency::transfer_on_hold(
+			&HoldReason::WorkerBond.into(),
+			who,
+			&T::Treasury::get(),
+			wanted,
+			Precision::BestEffort,
+			Restriction::Free,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|error| {
+			log::error!(target: LOG_TARGET, "slashing {who:?} on job {job} failed: {error:?}");
+			Zero::zero()
+		});
+		worker.bond = worker.bond.saturating_sub(amount);
+		Self::deposit_event(Event::WorkerSlashed { worker: who.clone(), job, amount, reason });
+		if worker.bond < T::MinWorkerBond::get() {
+			let returned = T::Currency::release(
+				&HoldReason::WorkerBond.into(),
+				who,
+				worker.bond,
+				Precision::BestEffort,
+			)
+			.unwrap_or_else(|_| Zero::zero());
+			Workers::<T>::remove(who);
+			WorkerKeys::<T>::remove(worker.key);
+			ActiveWorkers::<T>::mutate(|active| active.retain(|account| account != who));
+			let _ = Assignments::<T>::clear_prefix(who, u32::MAX, None);
+			Self::deposit_event(Event::WorkerRemoved { worker: who.clone(), returned });
+		} else {
+			Workers::<T>::insert(who, worker);
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Jobs
+	// ---------------------------------------------------------------------------------------
+
+	/// What a job of `query` on `dataset` would be: its terms, the query with the cohort
+	/// minimum the job applies, the result's block count and the circuit shape.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownDataset`], [`Error::DatasetNotActive`], [`Error::ProgramNotAllowed`],
+	/// [`Error::DatasetHasNoOwner`], [`Error::TooManyPredicates`], [`Error::InvalidQuery`],
+	/// [`Error::NoCircuitForResult`].
+	#[allow(clippy::type_complexity)]
+	pub fn prepare_job(
+		dataset: DatasetId,
+		mut query: Query,
+	) -> Result<(JobTerms<T::AccountId, BalanceOf<T>, T::ClassId>, Query, u32, u32), DispatchError> {
+		let terms = T::Catalog::job_terms(dataset, query.program.kind()).map_err(|refusal| match refusal {
+			JobRefusal::UnknownDataset => Error::<T>::UnknownDataset,
+			JobRefusal::NotActive => Error::<T>::DatasetNotActive,
+			JobRefusal::ProgramNotAllowed => Error::<T>::ProgramNotAllowed,
+			JobRefusal::NoOwner => Error::<T>::DatasetHasNoOwner,
+		})?;
+		if let Some(max) = terms.max_predicates {
+			ensure!(query.filter.len() <= usize::from(max), Error::<T>::TooManyPredicates);
+		}
+		// A consumer may ask for a stricter gate, never a looser one.
+		query.min_cohort = query.min_cohort.max(terms.min_cohort);
+		let layout = query
+			.validate(&terms.schema, u64::from(terms.rows))
+			.map_err(|_| Error::<T>::InvalidQuery)?;
+		let blocks = result_blocks(&layout);
+		let circuit = VerifyingKeys::<T>::iter_keys()
+			.filter(|circuit| *circuit >= blocks)
+			.min()
+			.ok_or(Error::<T>::NoCircuitForResult)?;
+		Ok((terms, query, blocks, circuit))
+	}
+
+	/// [`Self::prepare_job`] as clients see it: the price, the gate, the result's shape.
+	///
+	/// # Errors
+	///
+	/// As [`Self::prepare_job`].
+	pub fn quote(dataset: DatasetId, query: Query) -> Result<Quote<BalanceOf<T>>, DispatchError> {
+		let (terms, query, result_blocks, circuit_blocks) = Self::prepare_job(dataset, query)?;
+		Ok(Quote {
+			price: terms.price,
+			min_cohort: query.min_cohort,
+			result_blocks,
+			circuit_blocks,
+			replicas: ReplicationFactor::<T>::get(),
+		})
+	}
+
+	/// Buys a job: validates it against the dataset's terms, takes the price into escrow,
+	/// assigns the workers and schedules its deadlines. Returns the job's id.
+	///
+	/// # Errors
+	///
+	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::PaymentTooLow`],
+	/// [`Error::DeadlineQueueFull`], [`Error::Overflow`]; the channel's or currency's error
+	/// for a payment that cannot be taken.
+	pub fn do_submit_job(
+		who: T::AccountId,
+		dataset: DatasetId,
+		query: Query,
+		payment: PaymentOf<T>,
+		consumer_key: SealingKey,
+	) -> Result<JobId, DispatchError> {
+		let (terms, query, result_blocks, circuit_blocks) = Self::prepare_job(dataset, query)?;
+		let id = NextJobId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let workers = Self::assign_workers(id)?;
+
+		let escrow_reason: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
+		let (consumer, source) = match payment {
+			Payment::FreeBalance => {
+				T::Currency::hold(&escrow_reason, &who, terms.price)?;
+				(who, PaymentSource::FreeBalance)
+			}
+			Payment::Voucher { voucher, signature } => {
+				let charge = T::Channels::charge(&terms.owner, &voucher, &signature, &escrow_reason)?;
+				ensure!(charge.amount >= terms.price, Error::<T>::PaymentTooLow);
+				// Anything above the price settles earlier off-chain calls: it is the payee's.
+				let excess = charge.amount.saturating_sub(terms.price);
+				if !excess.is_zero() {
+					T::Currency::transfer_on_hold(
+						&escrow_reason,
+						&charge.payer,
+						&terms.owner,
+						excess,
+						Precision::Exact,
+						Restriction::Free,
+						Fortitude::Polite,
+					)?;
+				}
+				(charge.payer, PaymentSource::Channel(voucher.channel))
+			}
+		};
+
+		let now = frame_system::Pallet::<T>::block_number();
+		let size_allowance: BlockNumberFor<T> =
+			(terms.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
+		let result_deadline = Self::schedule(
+			now.saturating_add(T::ResultTimeout::get()).saturating_add(size_allowance),
+			id,
+			DeadlineKind::Results,
+		)?;
+		Self::schedule(
+			result_deadline.saturating_add(T::JobRetention::get()),
+			id,
+			DeadlineKind::Prune,
+		)?;
+
+		for worker in &workers {
+			Assignments::<T>::insert(worker, id, ());
+			Workers::<T>::mutate(worker, |record| {
+				if let Some(record) = record {
+					record.open_jobs = record.open_jobs.saturating_add(1);
+				}
+			});
+		}
+		let assignments: BoundedVec<_, T::MaxReplicas> = workers
+			.iter()
+			.map(|worker| Assignment { worker: worker.clone(), result: None })
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::<T>::Overflow)?;
+		Jobs::<T>::insert(
+			id,
+			Job {
+				dataset,
+				consumer: consumer.clone(),
+				payment: source,
+				price: terms.price,
+				owner: terms.owner,
+				revenue: terms.revenue,
+				key_set: terms.key_set,
+				key_commitment: terms.key_commitment,
+				schema: terms.schema.try_into().map_err(|_| Error::<T>::InvalidQuery)?,
+				rows: terms.rows,
+				query,
+				result_blocks,
+				circuit_blocks,
+				consumer_key,
+				workers: assignments,
+				submitted_at: now,
+				result_deadline,
+				result_phase_open: true,
+				status: JobStatus::Computing,
+			},
+		);
+		NextJobId::<T>::put(next);
+		T::Catalog::job_started(dataset);
+		Self::deposit_event(Event::JobSubmitted {
+			job: id,
+			dataset,
+			consumer,
+			price: terms.price,
+			workers,
+			result_deadline,
+		});
+		Ok(id)
+	}
+
+	/// Picks the replication factor's number of distinct active workers for job `id`, from
+	/// the job id and the parent block's hash (a partial Fisher–Yates shuffle driven by a
+	/// hash chain), so that every node computes the same assignment.
+	fn assign_workers(id: JobId) -> Result<Vec<T::AccountId>, DispatchError> {
+		let mut candidates = ActiveWorkers::<T>::get().into_inner();
+		let wanted = ReplicationFactor::<T>::get() as usize;
+		ensure!(wanted > 0 && candidates.len() >= wanted, Error::<T>::NotEnoughWorkers);
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, parent));
+		for position in 0..wanted {
+			let word = seed.as_ref().iter().take(8).fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+			let remaining = (candidates.len() - position) as u64;
+			let pick = position + (word % remaining) as usize;
+			candidates.swap(position, pick);
+			seed = T::Hashing::hash_of(&seed);
+		}
+		candidates.truncate(wanted);
+		Ok(candidates)
+	}
+
+	/// Puts `(job, kind)` in the deadline queue of block `at`, or of the first block after it
+	/// with room. Returns the block it went to.
+	fn schedule(
+		at: BlockNumberFor<T>,
+		job: JobId,
+		kind: DeadlineKind,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut block = at;
+		for _ in 0..DEADLINE_SEARCH {
+			if Deadlines::<T>::try_append(block, (job, kind)).is_ok() {
+				return Ok(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		Err(Error::<T>::DeadlineQueueFull.into())
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Results
+	// ---------------------------------------------------------------------------------------
+
+	/// The checks of a result submission (in the pool and in the block). Returns the job's
+	/// result deadline.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::ResultPhaseClosed`], [`Error::NotAssigned`],
+	/// [`Error::AlreadySubmitted`], [`Error::NotWorker`], [`Error::BadSignature`].
+	pub fn check_result_submission(
+		job: JobId,
+		worker: &T::AccountId,
+		digest: &FieldBytes,
+		result: &[u8],
+		signature: &WorkerSignature,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
+		let assignment = record
+			.workers
+			.iter()
+			.find(|assignment| &assignment.worker == worker)
+			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
+		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
+		let statement =
+			ResultStatement::new(Self::genesis_hash(), job, *digest, sp_io::hashing::blake2_256(result));
+		ensure!(
+			statement.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
+			Error::<T>::BadSignature
+		);
+		Ok(record.result_deadline)
+	}
+
+	/// Records `worker`'s result for `job`, indexes the blob, and moves the job on: a majority
+	/// makes it await its reveal (slashing the minority), a submission against an existing
+	/// majority is slashed, and a job whose every worker submitted without a majority is
+	/// refunded.
+	///
+	/// # Errors
+	///
+	/// As [`Self::check_result_submission`], apart from the signature (checked by the
+	/// authorization).
+	pub fn do_submit_result(
+		job: JobId,
+		worker: T::AccountId,
+		digest: FieldBytes,
+		result: Vec<u8>,
+	) -> DispatchResult {
+		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
+		let assignment = record
+			.workers
+			.iter_mut()
+			.find(|assignment| assignment.worker == worker)
+			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
+		let blob_hash = sp_io::hashing::blake2_256(&result);
+		assignment.result = Some(SubmittedResult { digest, blob_hash });
+		sp_io::offchain_index::set(&result_offchain_key(job, &blob_hash), &result);
+		Assignments::<T>::remove(&worker, job);
+		Self::deposit_event(Event::ResultSubmitted { job, worker: worker.clone(), digest });
+
+		match record.status.clone() {
+			JobStatus::Computing => {
+				if let Some(agreed) = record.majority_digest() {
+					let now = frame_system::Pallet::<T>::block_number();
+					let nominal = now.saturating_add(T::RevealTimeout::get());
+					// A full queue cannot refuse a worker's result: without a reveal entry the
+					// job is refunded when it is pruned.
+					let reveal_deadline = Self::schedule(nominal, job, DeadlineKind::Reveal)
+						.unwrap_or(record.result_deadline.saturating_add(T::JobRetention::get()));
+					record.status = JobStatus::AwaitingReveal { digest: agreed, reveal_deadline };
+					AwaitingReveal::<T>::insert(job, ());
+					Self::deposit_event(Event::ResultAgreed { job, digest: agreed, reveal_deadline });
+					for other in record.workers.iter() {
+						if other.result.is_some_and(|submitted| submitted.digest != agreed) {
+							Self::slash(&other.worker, job, SlashReason::WrongResult);
+						}
+					}
+				} else if record.all_submitted() {
+					Self::refund(job, &mut record, RefundReason::NoMajority);
+				}
+			}
+			JobStatus::AwaitingReveal { digest: agreed, .. } |
+			JobStatus::Revealed { digest: agreed, .. } =>
+				if digest != agreed {
+					Self::slash(&worker, job, SlashReason::WrongResult);
+				},
+			JobStatus::Refunded { .. } => {}
+		}
+		if record.all_submitted() {
+			Self::close_result_phase(job, &mut record);
+		}
+		Jobs::<T>::insert(job, record);
+		Ok(())
+	}
+
+	/// Ends a job's result phase: absent workers are slashed and every assigned worker's open
+	/// job count drops.
+	fn close_result_phase(job: JobId, record: &mut Job<T>) {
+		if !record.result_phase_open {
+			return;
+		}
+		record.result_phase_open = false;
+		for assignment in record.workers.iter() {
+			Assignments::<T>::remove(&assignment.worker, job);
+			Workers::<T>::mutate(&assignment.worker, |worker| {
+				if let Some(worker) = worker {
+					worker.open_jobs = worker.open_jobs.saturating_sub(1);
+				}
+			});
+			if assignment.result.is_none() {
+				Self::slash(&assignment.worker, job, SlashReason::MissedDeadline);
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Reveal and settlement
+	// ---------------------------------------------------------------------------------------
+
+	/// The checks of a reveal (in the pool and in the block): the job awaits a reveal, a
+	/// verifying key exists for its circuit, and the proof proves the statement. Returns the
+	/// reveal deadline.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`], [`Error::NoVerifyingKey`],
+	/// [`Error::InvalidProof`].
+	pub fn check_reveal(
+		job: JobId,
+		result_commitment: &FieldBytes,
+		proof: &[u8],
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
+			return Err(Error::<T>::NotAwaitingReveal.into());
+		};
+		let key = VerifyingKeys::<T>::get(record.circuit_blocks).ok_or(Error::<T>::NoVerifyingKey)?;
+		let statement = DecryptionStatement {
+			key_commitment: record.key_commitment,
+			ciphertext_digest: digest,
+			result_commitment: *result_commitment,
+			job_id: job,
+		};
+		T::Verifier::verify(&key, proof, &statement).map_err(|_| Error::<T>::InvalidProof)?;
+		Ok(reveal_deadline)
+	}
+
+	/// Records a verified reveal and settles the escrow.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`]; a payout the currency refuses.
+	pub fn do_reveal(job: JobId, result_commitment: FieldBytes, sealed: SealedOf<T>) -> DispatchResult {
+		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::AwaitingReveal { digest, .. } = record.status else {
+			return Err(Error::<T>::NotAwaitingReveal.into());
+		};
+		Self::settle(job, &record, digest)?;
+		AwaitingReveal::<T>::remove(job);
+		T::Catalog::job_finished(record.dataset);
+		Self::deposit_event(Event::ResultRevealed {
+			job,
+			consumer: record.consumer.clone(),
+			result_commitment,
+			sealed: sealed.to_vec(),
+		});
+		record.status = JobStatus::Revealed { digest, result_commitment, sealed };
+		Jobs::<T>::insert(job, record);
+		Ok(())
+	}
+
+	/// Pays out a revealed job's escrow: the workers' share equally to those who agreed, the
+	/// treasury's share, and the rest (rounding dust included) to the owner or its equity
+	/// class. A worker's or the treasury's payment the currency refuses (an amount below the
+	/// existential deposit for an empty account) goes to the owner instead, so nothing stays
+	/// held.
+	fn settle(job: JobId, record: &Job<T>, agreed: FieldBytes) -> DispatchResult {
+		let price = record.price;
+		let reason: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
+		let pay = |to: &T::AccountId, amount: BalanceOf<T>| -> bool {
+			amount.is_zero() ||
+				T::Currency::transfer_on_hold(
+					&reason,
+					&record.consumer,
+					to,
+					amount,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				)
+				.is_ok()
+		};
+		let agreeing: Vec<&T::AccountId> = record
+			.workers
+			.iter()
+			.filter(|assignment| assignment.result.is_some_and(|result| result.digest == agreed))
+			.map(|assignment| &assignment.worker)
+			.collect();
+		let workers_total = T::WorkerShare::get().mul_floor(price);
+		let per_worker = match BalanceOf::<T>::try_from(agreeing.len()) {
+			Ok(count) if !count.is_zero() => workers_total / count,
+			_ => Zero::zero(),
+		};
+		let mut to_workers: BalanceOf<T> = Zero::zero();
+		for worker in agreeing {
+			if pay(worker, per_worker) {
+				to_workers = to_workers.saturating_add(per_worker);
+			}
+		}
+		let treasury_share = T::TreasuryShare::get().mul_floor(price);
+		let to_treasury =
+			if pay(&T::Treasury::get(), treasury_share) { treasury_share } else { Zero::zero() };
+		let owner_part = price.saturating_sub(to_workers).saturating_sub(to_treasury);
+
+		let mut to_owner = Zero::zero();
+		let mut to_dividends = Zero::zero();
+		let paid_as_dividends = match &record.revenue {
+			RevenueDestination::EquityClass(class) if !owner_part.is_zero() => {
+				// Dividends are paid from a free balance: release the escrow to the consumer and
+				// move it on in the same transaction, or put it back on hold.
+				frame_support::storage::with_storage_layer(|| -> DispatchResult {
+					T::Currency::release(&reason, &record.consumer, owner_part, Precision::Exact)?;
+					T::Revenue::deposit_dividend(&record.consumer, *class, owner_part)
+				})
+				.is_ok()
+			}
+			_ => false,
+		};
+		if paid_as_dividends {
+			to_dividends = owner_part;
+		} else if !owner_part.is_zero() {
+			T::Currency::transfer_on_hold(
+				&reason,
+				&record.consumer,
+				&record.owner,
+				owner_part,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Polite,
+			)?;
+			to_owner = owner_part;
+		}
+		Self::deposit_event(Event::JobSettled { job, to_owner, to_dividends, to_workers, to_treasury });
+		Ok(())
+	}
+
+	/// Returns a job's escrow to its consumer and marks it refunded.
+	fn refund(job: JobId, record: &mut Job<T>, reason: RefundReason) {
+		if !record.status.holds_escrow() {
+			return;
+		}
+		let escrow: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
+		let result = match record.payment {
+			PaymentSource::FreeBalance =>
+				T::Currency::release(&escrow, &record.consumer, record.price, Precision::BestEffort)
+					.map(|_| ()),
+			PaymentSource::Channel(channel) =>
+				T::Channels::refund(channel, &record.consumer, record.price, &escrow),
+		};
+		if let Err(error) = result {
+			// Cannot happen while the escrow invariant holds (try_state checks it); never
+			// strand the job on it.
+			log::error!(target: LOG_TARGET, "refunding job {job} failed: {error:?}");
+		}
+		AwaitingReveal::<T>::remove(job);
+		T::Catalog::job_finished(record.dataset);
+		record.status = JobStatus::Refunded { reason };
+		Self::deposit_event(Event::JobRefunded {
+			job,
+			consumer: record.consumer.clone(),
+			amount: record.price,
+			reason,
+		});
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Deadlines
+	// ---------------------------------------------------------------------------------------
+
+	/// Handles every deadline of block `now`; returns the weight used.
+	pub(crate) fn process_deadlines(now: BlockNumberFor<T>) -> Weight {
+		let entries = Deadlines::<T>::take(now);
+		let mut weight = T::DbWeight::get().reads_writes(1, 1);
+		for (job, kind) in entries {
+			weight = weight.saturating_add(match kind {
+				DeadlineKind::Results => {
+					Self::on_result_deadline(job);
+					T::WeightInfo::on_result_deadline(T::MaxReplicas::get())
+				}
+				DeadlineKind::Reveal => {
+					Self::on_reveal_deadline(job);
+					T::WeightInfo::on_reveal_deadline()
+				}
+				DeadlineKind::Prune => {
+					Self::prune(job);
+					T::WeightInfo::prune_job()
+				}
+			});
+		}
+		weight
+	}
+
+	/// The result deadline: a job still computing is refunded; absent workers are slashed.
+	pub(crate) fn on_result_deadline(job: JobId) {
+		let Some(mut record) = Jobs::<T>::get(job) else { return };
+		if matches!(record.status, JobStatus::Computing) {
+			Self::refund(job, &mut record, RefundReason::ResultTimeout);
+		}
+		Self::close_result_phase(job, &mut record);
+		Jobs::<T>::insert(job, record);
+	}
+
+	/// The reveal deadline: a job still awaiting its reveal is refunded.
+	pub(crate) fn on_reveal_deadline(job: JobId) {
+		let Some(mut record) = Jobs::<T>::get(job) else { return };
+		if matches!(record.status, JobStatus::AwaitingReveal { .. }) {
+			Self::refund(job, &mut record, RefundReason::RevealTimeout);
+			Jobs::<T>::insert(job, record);
+		}
+	}
+
+	/// The retention period is over: anything still open is closed (refunded, slashed), then
+	/// the job is forgotten.
+	pub(crate) fn prune(job: JobId) {
+		let Some(mut record) = Jobs::<T>::take(job) else { return };
+		if record.status.holds_escrow() {
+			let reason = match record.status {
+				JobStatus::Computing => RefundReason::ResultTimeout,
+				_ => RefundReason::RevealTimeout,
+			};
+			Self::refund(job, &mut record, reason);
+		}
+		Self::close_result_phase(job, &mut record);
+		AwaitingReveal::<T>::remove(job);
+		Self::deposit_event(Event::JobPruned { job });
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Governance
+	// ---------------------------------------------------------------------------------------
+
+	/// Sets or removes a circuit shape's verifying key.
+	///
+	/// # Errors
+	///
+	/// [`Error::MalformedVerifyingKey`], [`Error::TooManyCircuits`].
+	pub fn do_set_verifying_key(circuit_blocks: u32, key: Option<VerifyingKeyOf<T>>) -> DispatchResult {
+		match key {
+			Some(key) => {
+				ensure!(T::Verifier::is_valid_key(&key), Error::<T>::MalformedVerifyingKey);
+				ensure!(
+					VerifyingKeys::<T>::contains_key(circuit_blocks) ||
+						VerifyingKeys::<T>::iter_keys().count() < T::MaxCircuits::get() as usize,
+					Error::<T>::TooManyCircuits
+				);
+				VerifyingKeys::<T>::insert(circuit_blocks, key);
+				Self::deposit_event(Event::VerifyingKeySet { circuit_blocks, present: true });
+			}
+			None => {
+				VerifyingKeys::<T>::remove(circuit_blocks);
+				Self::deposit_event(Event::VerifyingKeySet { circuit_blocks, present: false });
+			}
+		}
+		Ok(())
+	}
+
+	/// Sets the replication factor of new jobs.
+	///
+	/// # Errors
+	///
+	/// [`Error::InvalidReplicationFactor`].
+	pub fn do_set_replication_factor(replicas: u32) -> DispatchResult {
+		ensure!(
+			(1..=T::MaxReplicas::get()).contains(&replicas),
+			Error::<T>::InvalidReplicationFactor
+		);
+		ReplicationFactor::<T>::put(replicas);
+		Self::deposit_event(Event::ReplicationFactorSet { replicas });
+		Ok(())
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Helpers
+	// ---------------------------------------------------------------------------------------
+
+	/// The chain's genesis hash: the domain of worker signatures.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
+	/// The byte a refused authorization reports: this pallet's error index, so that a client
+	/// sees which check failed.
+	pub(crate) fn error_code(error: DispatchError) -> u8 {
+		match error {
+			DispatchError::Module(ModuleError { error, .. }) => error[0],
+			_ => u8::MAX,
+		}
+	}
+
+	/// The invariants: every worker's bond is held, the active set lists exactly the active
+	/// workers, keys map both ways, open-job counts and assignments match the jobs, and every
+	/// consumer's escrow hold equals the prices of its unsettled jobs.
+	///
+	/// # Errors
+	///
+	/// The first invariant that does not hold.
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
+		let bond_reason: T::RuntimeHoldReason = HoldReason::WorkerBond.into();
+		let escrow_reason: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
+		let active = ActiveWorkers::<T>::get();
+		let mut open: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, job) in Jobs::<T>::iter() {
+			if job.result_phase_open {
+				for assignment in job.workers.iter() {
+					*open.entry(assignment.worker.clone()).or_default() += 1;
+					ensure!(
+						assignment.result.is_some() ||
+							!Workers::<T>::contains_key(&assignment.worker) ||
+							Assignments::<T>::contains_key(&assignment.worker, id),
+						"an assigned worker that owes a result is missing from Assignments"
+					);
+				}
+			}
+			if job.status.holds_escrow() {
+				let entry = escrow.entry(job.consumer.clone()).or_default();
+				*entry = entry.saturating_add(job.price);
+			}
+			ensure!(
+				matches!(job.status, JobStatus::AwaitingReveal { .. }) ==
+					AwaitingReveal::<T>::contains_key(id),
+				"AwaitingReveal does not match the jobs' status"
+			);
+		}
+		for (account, worker) in Workers::<T>::iter() {
+			ensure!(
+				T::Currency::balance_on_hold(&bond_reason, &account) == worker.bond,
+				"a worker's bond is not what is held"
+			);
+			ensure!(
+				WorkerKeys::<T>::get(worker.key).as_ref() == Some(&account),
+				"a worker key does not map back to its worker"
+			);
+			ensure!(
+				(worker.status == WorkerStatus::Active) == active.contains(&account),
+				"the active set does not match the workers' status"
+			);
+			ensure!(
+				open.get(&account).copied().unwrap_or(0) == worker.open_jobs,
+				"a worker's open-job count does not match the jobs"
+			);
+		}
+		for (account, expected) in escrow {
+			ensure!(
+				T::Currency::balance_on_hold(&escrow_reason, &account) == expected,
+				"a consumer's escrow hold does not match its unsettled jobs"
+			);
+		}
+		for (worker, job, ()) in Assignments::<T>::iter() {
+			let record = Jobs::<T>::get(job).ok_or("an assignment names no job")?;
+			ensure!(record.result_phase_open, "an assignment of a closed result phase");
+			ensure!(
+				record.workers.iter().any(|a| a.worker == worker && a.result.is_none()),
+				"an assignment the job does not owe"
+			);
+		}
+		ensure!(
+			WorkerKeys::<T>::iter().count() == Workers::<T>::iter().count(),
+			"worker keys and workers differ in number"
+		);
+		Ok(())
+	}
+}

@@ -1,0 +1,759 @@
+//! # Compute
+//!
+//! Paid calls on encrypted datasets: computed by bonded workers who cannot read the data,
+//! revealed by an owner who cannot lie about the result (`DESIGN.md` §3 steps 4–8).
+//!
+//! ## Overview
+//!
+//! **Workers** register with a bond in the utility token (held) and an off-chain signing key
+//! ([`Pallet::register_worker`]). Each job is assigned `k` of the active workers
+//! ([`ReplicationFactor`]), chosen deterministically from the job id and the parent block hash.
+//! A worker's off-chain worker hands the job to the node's native FHE executor
+//! ([`tokenfactory_primitives::executor`]), polls it in later blocks, and submits the result's
+//! digest and blob as an authorized transaction signed with its worker key
+//! ([`Pallet::submit_result`]). The blob goes to every node's offchain database through
+//! offchain indexing; state keeps its hash.
+//!
+//! When a strict majority of the `k` digests agree, the job awaits its **reveal**: the dataset
+//! owner's decryptor decrypts the agreed result, proves the decryption with a Groth16 proof and
+//! seals the plaintext to the consumer's X25519 key ([`Pallet::reveal`]). The runtime verifies
+//! the proof against the verifying key stored for the result's circuit shape
+//! ([`VerifyingKeys`], set at genesis and by Root), the dataset's key commitment, the agreed
+//! digest and the job id, then **settles** the escrow: shares to the workers who agreed
+//! ([`Config::WorkerShare`]), to the treasury ([`Config::TreasuryShare`]) and the rest to the
+//! owner or, if the owner chose so, as dividends to its equity class.
+//!
+//! ## Terminology
+//!
+//! - **Escrow**: the price, held on the consumer's account under [`HoldReason::JobEscrow`]
+//!   from submission until settlement or refund (paid from free balance, or charged to a
+//!   payment channel by voucher through [`Config::Channels`]).
+//! - **Result phase**: from submission until every assigned worker has submitted or the
+//!   result deadline passed. Workers in the minority are slashed when the majority forms (or
+//!   when they submit after it); absent workers at the result deadline.
+//! - **Circuit shape**: a decryption circuit for results of up to a number of blocks; one
+//!   verifying key each.
+//!
+//! ## Timeouts
+//!
+//! Nothing waits forever: at the result deadline ([`Config::ResultTimeout`]) a job without a
+//! majority is refunded and absent workers are slashed; at the reveal deadline
+//! ([`Config::RevealTimeout`]) a job still awaiting its reveal is refunded. Every job is
+//! forgotten [`Config::JobRetention`] blocks after its result deadline.
+//!
+//! ## Interface
+//!
+//! ### Permissionless calls
+//! - [`Pallet::register_worker`], [`Pallet::bond_extra`], [`Pallet::unbond`],
+//!   [`Pallet::withdraw`]: a worker's life.
+//! - [`Pallet::submit_job`]: buy a call.
+//!
+//! ### Authorized calls (no signer, no fee; checked by `#[pallet::authorize]`)
+//! - [`Pallet::submit_result`]: an assigned worker's result, signed with its worker key.
+//! - [`Pallet::reveal`]: the decryption proof; valid only if the proof verifies.
+//!
+//! ### Root calls
+//! - [`Pallet::set_verifying_key`], [`Pallet::set_replication_factor`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod functions;
+#[cfg(test)]
+mod mock;
+mod offchain;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+use polkadot_sdk::*;
+
+/// The log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::compute";
+
+/// The pallet: configuration, storage, events, errors and calls. The logic lives in
+/// `functions.rs`, the off-chain worker in `offchain.rs`.
+#[frame_support::pallet]
+#[allow(
+	clippy::expect_used,
+	reason = "FRAME's pallet macro expands `expect`s on runtime-construction invariants; the \
+	          logic, in `functions.rs`, has none"
+)]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+	};
+	use frame_system::{
+		offchain::CreateAuthorizedTransaction, pallet_prelude::*,
+	};
+	use sp_runtime::{
+		traits::{SaturatedConversion, Saturating, Zero},
+		Perbill,
+	};
+	use tokenfactory_primitives::{
+		compute::{DecryptionVerifier, FieldBytes, JobId, SealingKey, WorkerKey, WorkerSignature},
+		datasets::{DataCatalog, DatasetId},
+		programs::Query,
+		revenue::RevenueSink,
+		voucher::ChannelCharger,
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// The compute pallet.
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the compute pallet.
+	#[pallet::config]
+	pub trait Config:
+		CreateAuthorizedTransaction<Call<Self>>
+		+ polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
+	{
+		/// The utility token: prices, escrows, bonds.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason> + PartialEq;
+
+		/// An equity share class id (a revenue destination).
+		type ClassId: Member + Parameter + MaxEncodedLen + Copy;
+
+		/// The data registry: job terms, manifests, running-job accounting.
+		type Catalog: DataCatalog<Self::AccountId, BalanceOf<Self>, Self::ClassId>;
+
+		/// Payment channels: jobs paid by voucher.
+		type Channels: ChannelCharger<
+			Self::AccountId,
+			BalanceOf<Self>,
+			Signature = Self::VoucherSignature,
+			Reason = Self::RuntimeHoldReason,
+		>;
+
+		/// The signature on a voucher.
+		type VoucherSignature: Parameter + MaxEncodedLen;
+
+		/// Equity dividend pools: where an owner may route its revenue.
+		type Revenue: RevenueSink<Self::AccountId, Self::ClassId, BalanceOf<Self>>;
+
+		/// The Groth16 verifier of decryption proofs.
+		type Verifier: DecryptionVerifier;
+
+		/// Receives slashed bonds and the treasury's share of every settled job.
+		type Treasury: Get<Self::AccountId>;
+
+		/// The smallest bond a worker may hold; a worker slashed below it is removed.
+		#[pallet::constant]
+		type MinWorkerBond: Get<BalanceOf<Self>>;
+
+		/// What one fault (a wrong result, a missed deadline) costs a worker.
+		#[pallet::constant]
+		type SlashAmount: Get<BalanceOf<Self>>;
+
+		/// Blocks between [`Pallet::unbond`] and [`Pallet::withdraw`].
+		#[pallet::constant]
+		type UnbondingDelay: Get<BlockNumberFor<Self>>;
+
+		/// Blocks the workers have to submit results, before the allowance for the dataset's
+		/// size below.
+		#[pallet::constant]
+		type ResultTimeout: Get<BlockNumberFor<Self>>;
+
+		/// One more block of result deadline per this many rows of the dataset: evaluation time
+		/// grows with the rows.
+		#[pallet::constant]
+		type RowsPerTimeoutBlock: Get<u32>;
+
+		/// Blocks the owner has to reveal once a majority agreed.
+		#[pallet::constant]
+		type RevealTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a finished job stays readable after its result deadline.
+		#[pallet::constant]
+		type JobRetention: Get<BlockNumberFor<Self>>;
+
+		/// The most workers one job can be assigned (the replication factor's bound).
+		#[pallet::constant]
+		type MaxReplicas: Get<u32>;
+
+		/// The most active workers.
+		#[pallet::constant]
+		type MaxWorkers: Get<u32>;
+
+		/// The most deadline entries one block handles (three per job over its life).
+		#[pallet::constant]
+		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// The largest result blob, in bytes.
+		#[pallet::constant]
+		type MaxResultSize: Get<u32>;
+
+		/// The largest sealed result, in bytes.
+		#[pallet::constant]
+		type MaxSealedSize: Get<u32>;
+
+		/// The largest proof, in bytes.
+		#[pallet::constant]
+		type MaxProofSize: Get<u32>;
+
+		/// The largest verifying key, in bytes.
+		#[pallet::constant]
+		type MaxVerifyingKeySize: Get<u32>;
+
+		/// The most circuit shapes with a verifying key.
+		#[pallet::constant]
+		type MaxCircuits: Get<u32>;
+
+		/// The workers' share of a settled job's price, split equally among those who agreed.
+		#[pallet::constant]
+		type WorkerShare: Get<Perbill>;
+
+		/// The treasury's share of a settled job's price.
+		#[pallet::constant]
+		type TreasuryShare: Get<Perbill>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Datasets and a valid proof for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds utility tokens.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A worker's bond.
+		WorkerBond,
+		/// A job's price, from submission until settlement or refund.
+		JobEscrow,
+	}
+
+	/// Registered workers.
+	#[pallet::storage]
+	pub type Workers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Worker<T>>;
+
+	/// Which account a worker key belongs to (keys are unique).
+	#[pallet::storage]
+	pub type WorkerKeys<T: Config> = StorageMap<_, Blake2_128Concat, WorkerKey, T::AccountId>;
+
+	/// The workers new jobs are assigned among, in registration order.
+	#[pallet::storage]
+	pub type ActiveWorkers<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxWorkers>, ValueQuery>;
+
+	/// How many workers each job is assigned (`k`).
+	#[pallet::storage]
+	pub type ReplicationFactor<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs, until their retention period ends.
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
+
+	/// The jobs a worker still owes a result: what its off-chain worker reads.
+	#[pallet::storage]
+	pub type Assignments<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
+
+	/// Jobs awaiting their reveal: what decryptors read.
+	#[pallet::storage]
+	pub type AwaitingReveal<T: Config> = StorageMap<_, Twox64Concat, JobId, ()>;
+
+	/// What happens at each block: result and reveal deadlines, and pruning.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<(JobId, DeadlineKind), T::MaxDeadlinesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The Groth16 verifying key of each circuit shape, by the shape's padded block count.
+	#[pallet::storage]
+	pub type VerifyingKeys<T: Config> =
+		StorageMap<_, Twox64Concat, u32, VerifyingKeyOf<T>>;
+
+	/// Genesis: the replication factor, the verifying keys and the first workers.
+	#[pallet::genesis_config]
+	pub struct GenesisConfig<T: Config> {
+		/// How many workers each job is assigned.
+		pub replication_factor: u32,
+		/// `(circuit blocks, verifying key bytes)`.
+		pub verifying_keys: alloc::vec::Vec<(u32, alloc::vec::Vec<u8>)>,
+		/// `(account, worker key, bond)`: workers registered at genesis.
+		pub workers: alloc::vec::Vec<(T::AccountId, WorkerKey, BalanceOf<T>)>,
+	}
+
+	/// One replica, no keys, no workers: a chain that sets up compute later by governance.
+	impl<T: Config> Default for GenesisConfig<T> {
+		fn default() -> Self {
+			Self { replication_factor: 1, verifying_keys: Default::default(), workers: Default::default() }
+		}
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			assert!(
+				(1..=T::MaxReplicas::get()).contains(&self.replication_factor),
+				"the replication factor must be between 1 and MaxReplicas"
+			);
+			ReplicationFactor::<T>::put(self.replication_factor);
+			assert!(
+				self.verifying_keys.len() <= T::MaxCircuits::get() as usize,
+				"more verifying keys than MaxCircuits"
+			);
+			for (blocks, key) in &self.verifying_keys {
+				assert!(T::Verifier::is_valid_key(key), "genesis verifying key {blocks} is malformed");
+				let key: VerifyingKeyOf<T> =
+					key.clone().try_into().expect("genesis verifying key longer than MaxVerifyingKeySize");
+				VerifyingKeys::<T>::insert(blocks, key);
+			}
+			for (account, key, bond) in &self.workers {
+				Pallet::<T>::do_register_worker(account.clone(), *key, *bond)
+					.expect("genesis worker must be registrable (funded, unique key, bond above minimum)");
+			}
+		}
+	}
+
+	/// Events of this pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A worker registered and takes jobs.
+		WorkerRegistered {
+			/// Its account.
+			worker: T::AccountId,
+			/// Its off-chain signing key.
+			key: WorkerKey,
+			/// Its bond.
+			bond: BalanceOf<T>,
+		},
+		/// A worker added to its bond.
+		BondIncreased {
+			/// The worker.
+			worker: T::AccountId,
+			/// Its bond now.
+			bond: BalanceOf<T>,
+		},
+		/// A worker takes no new jobs and can withdraw its bond from `withdrawable_at`.
+		WorkerUnbonding {
+			/// The worker.
+			worker: T::AccountId,
+			/// From when it can withdraw.
+			withdrawable_at: BlockNumberFor<T>,
+		},
+		/// A worker left with its bond.
+		WorkerWithdrawn {
+			/// The worker.
+			worker: T::AccountId,
+			/// The bond returned.
+			bond: BalanceOf<T>,
+		},
+		/// A worker was slashed; the amount went to the treasury.
+		WorkerSlashed {
+			/// The worker.
+			worker: T::AccountId,
+			/// The job.
+			job: JobId,
+			/// How much.
+			amount: BalanceOf<T>,
+			/// Why.
+			reason: SlashReason,
+		},
+		/// A worker's bond fell below the minimum: it was removed and the rest of its bond
+		/// returned.
+		WorkerRemoved {
+			/// The worker.
+			worker: T::AccountId,
+			/// What was returned.
+			returned: BalanceOf<T>,
+		},
+		/// A job was bought and assigned.
+		JobSubmitted {
+			/// The job.
+			job: JobId,
+			/// The dataset.
+			dataset: DatasetId,
+			/// Who paid.
+			consumer: T::AccountId,
+			/// The escrowed price.
+			price: BalanceOf<T>,
+			/// The assigned workers.
+			workers: alloc::vec::Vec<T::AccountId>,
+			/// Results are due by this block.
+			result_deadline: BlockNumberFor<T>,
+		},
+		/// A worker submitted its result.
+		ResultSubmitted {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// Its digest.
+			digest: FieldBytes,
+		},
+		/// A majority of workers agreed: the owner's reveal is awaited.
+		ResultAgreed {
+			/// The job.
+			job: JobId,
+			/// The agreed digest.
+			digest: FieldBytes,
+			/// The reveal is due by this block.
+			reveal_deadline: BlockNumberFor<T>,
+		},
+		/// The result was revealed with a valid decryption proof.
+		ResultRevealed {
+			/// The job.
+			job: JobId,
+			/// Its consumer.
+			consumer: T::AccountId,
+			/// The proven commitment to the plaintext.
+			result_commitment: FieldBytes,
+			/// The plaintext and blinding, sealed to the consumer's key.
+			sealed: alloc::vec::Vec<u8>,
+		},
+		/// A revealed job's escrow was paid out.
+		JobSettled {
+			/// The job.
+			job: JobId,
+			/// To the owner's account (0 if routed to its equity class).
+			to_owner: BalanceOf<T>,
+			/// Into the owner's equity class's dividend pool.
+			to_dividends: BalanceOf<T>,
+			/// To the workers who agreed, in total.
+			to_workers: BalanceOf<T>,
+			/// To the treasury.
+			to_treasury: BalanceOf<T>,
+		},
+		/// A job's escrow went back to its consumer.
+		JobRefunded {
+			/// The job.
+			job: JobId,
+			/// The consumer.
+			consumer: T::AccountId,
+			/// The amount.
+			amount: BalanceOf<T>,
+			/// Why.
+			reason: tokenfactory_primitives::compute::RefundReason,
+		},
+		/// A finished job's record was removed after its retention period.
+		JobPruned {
+			/// The job.
+			job: JobId,
+		},
+		/// Root set (`present`) or removed the verifying key of a circuit shape.
+		VerifyingKeySet {
+			/// The shape's padded block count.
+			circuit_blocks: u32,
+			/// Whether a key is set now.
+			present: bool,
+		},
+		/// Root changed the replication factor.
+		ReplicationFactorSet {
+			/// Workers per job from now on.
+			replicas: u32,
+		},
+	}
+
+	/// Errors of this pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already a worker.
+		AlreadyWorker,
+		/// The account is not a worker.
+		NotWorker,
+		/// Another worker uses this key.
+		KeyInUse,
+		/// The bond is below the minimum.
+		BondTooLow,
+		/// The active worker set is full.
+		TooManyWorkers,
+		/// The worker is already unbonding.
+		AlreadyUnbonding,
+		/// The worker is not unbonding (call `unbond` first).
+		NotUnbonding,
+		/// The unbonding delay has not passed.
+		UnbondingNotOver,
+		/// The worker still owes results on open jobs.
+		JobsStillOpen,
+		/// No dataset has this id.
+		UnknownDataset,
+		/// The dataset is uploading, paused or retired.
+		DatasetNotActive,
+		/// The dataset's owner does not allow this program.
+		ProgramNotAllowed,
+		/// The dataset's token no longer exists.
+		DatasetHasNoOwner,
+		/// The query uses more filter predicates than the owner allows for this program.
+		TooManyPredicates,
+		/// The query is not valid for the dataset (unknown column, constant out of range,
+		/// bad histogram edges, an accumulator that could overflow...).
+		InvalidQuery,
+		/// No circuit shape with a verifying key holds a result this large.
+		NoCircuitForResult,
+		/// Fewer active workers than the replication factor.
+		NotEnoughWorkers,
+		/// The voucher pays less than the price.
+		PaymentTooLow,
+		/// Every block within reach already has its maximum of deadlines: try again later.
+		DeadlineQueueFull,
+		/// No job has this id.
+		UnknownJob,
+		/// The job takes no more results.
+		ResultPhaseClosed,
+		/// The worker is not assigned to this job.
+		NotAssigned,
+		/// The worker already submitted a result for this job.
+		AlreadySubmitted,
+		/// The worker's signature does not match its key.
+		BadSignature,
+		/// The job is not awaiting a reveal.
+		NotAwaitingReveal,
+		/// No verifying key is stored for the job's circuit shape.
+		NoVerifyingKey,
+		/// The proof does not prove the reveal's statement.
+		InvalidProof,
+		/// The verifying key is malformed.
+		MalformedVerifyingKey,
+		/// The replication factor must be between 1 and `MaxReplicas`.
+		InvalidReplicationFactor,
+		/// More circuit shapes than `MaxCircuits`.
+		TooManyCircuits,
+		/// Ids are exhausted, or a counter or amount would overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::process_deadlines(now)
+		}
+
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxReplicas::get() > 0, "MaxReplicas must be positive");
+			assert!(T::MaxWorkers::get() >= T::MaxReplicas::get(), "MaxWorkers below MaxReplicas");
+			assert!(
+				T::MaxDeadlinesPerBlock::get() > 0,
+				"MaxDeadlinesPerBlock must be positive"
+			);
+			assert!(
+				T::JobRetention::get() > T::RevealTimeout::get(),
+				"a job must outlive its reveal deadline"
+			);
+			assert!(
+				T::WorkerShare::get().saturating_add(T::TreasuryShare::get()) < Perbill::one(),
+				"the owner must keep a share of every job"
+			);
+			assert!(!T::SlashAmount::get().is_zero(), "a slash must cost something");
+			assert!(T::RowsPerTimeoutBlock::get() > 0, "RowsPerTimeoutBlock must be positive");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a worker with `bond` held and `key` as its off-chain
+		/// signing key.
+		#[pallet::call_index(0)]
+		pub fn register_worker(
+			origin: OriginFor<T>,
+			key: WorkerKey,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_worker(who, key, bond)
+		}
+
+		/// Adds `amount` to the caller's bond.
+		#[pallet::call_index(1)]
+		pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_extra(who, amount)
+		}
+
+		/// Stops assigning jobs to the caller; its bond can be withdrawn after the delay.
+		#[pallet::call_index(2)]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unbond(who)
+		}
+
+		/// Returns an unbonded worker's bond once the delay is over and no job is open.
+		#[pallet::call_index(3)]
+		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw(who)
+		}
+
+		/// Buys one evaluation of `query` on `dataset`, paid by `payment` into escrow; the
+		/// result will be sealed to `consumer_key`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_job(T::MaxWorkers::get(), T::MaxReplicas::get()))]
+		pub fn submit_job(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			query: Query,
+			payment: PaymentOf<T>,
+			consumer_key: SealingKey,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_job(who, dataset, query, payment, consumer_key).map(|_| ())
+		}
+
+		/// An assigned worker's result for `job`: the digest of its compact form and the result
+		/// blob, signed with the worker's key.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxReplicas::get(), result.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_submit_result)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_result(result.len() as u32))]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			worker: T::AccountId,
+			digest: FieldBytes,
+			result: ResultBlobOf<T>,
+			signature: WorkerSignature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			Self::do_submit_result(job, worker, digest, result.into_inner())
+		}
+
+		/// Reveals `job`'s result: the commitment to the plaintext, the plaintext sealed to the
+		/// consumer, and a Groth16 proof that the commitment opens to the decryption of the
+		/// agreed result under the dataset's key. Then settles the escrow.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::reveal(T::MaxReplicas::get()))]
+		#[pallet::authorize(Pallet::<T>::authorize_reveal)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_reveal())]
+		pub fn reveal(
+			origin: OriginFor<T>,
+			job: JobId,
+			result_commitment: FieldBytes,
+			sealed: SealedOf<T>,
+			proof: ProofOf<T>,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = proof;
+			Self::do_reveal(job, result_commitment, sealed)
+		}
+
+		/// Sets (`Some`) or removes (`None`) the verifying key of the circuit shape for results
+		/// of up to `circuit_blocks` blocks.
+		#[pallet::call_index(7)]
+		pub fn set_verifying_key(
+			origin: OriginFor<T>,
+			circuit_blocks: u32,
+			key: Option<VerifyingKeyOf<T>>,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			Self::do_set_verifying_key(circuit_blocks, key)
+		}
+
+		/// Sets how many workers each new job is assigned.
+		#[pallet::call_index(8)]
+		pub fn set_replication_factor(origin: OriginFor<T>, replicas: u32) -> DispatchResult {
+			ensure_root(origin)?;
+			Self::do_set_replication_factor(replicas)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Checks a result submission before it enters the pool and again in the block: the
+		/// job takes results, the worker is assigned and has not submitted, and the signature
+		/// is the worker key's.
+		pub fn authorize_submit_result(
+			_source: TransactionSource,
+			job: &JobId,
+			worker: &T::AccountId,
+			digest: &FieldBytes,
+			result: &ResultBlobOf<T>,
+			signature: &WorkerSignature,
+		) -> TransactionValidityWithRefund {
+			let deadline = Self::check_result_submission(*job, worker, digest, result, signature)
+				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
+			let validity = ValidTransaction::with_tag_prefix("tokenfactory-result")
+				.priority(TransactionPriority::MAX / 2)
+				.and_provides((*job, worker.clone()))
+				.longevity(longevity)
+				.propagate(true)
+				.build()?;
+			Ok((validity, Weight::zero()))
+		}
+
+		/// Checks a reveal before it enters the pool and again in the block: the job awaits a
+		/// reveal and the proof verifies.
+		pub fn authorize_reveal(
+			_source: TransactionSource,
+			job: &JobId,
+			result_commitment: &FieldBytes,
+			_sealed: &SealedOf<T>,
+			proof: &ProofOf<T>,
+		) -> TransactionValidityWithRefund {
+			let deadline = Self::check_reveal(*job, result_commitment, proof)
+				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
+			let validity = ValidTransaction::with_tag_prefix("tokenfactory-reveal")
+				.priority(TransactionPriority::MAX / 2)
+				.and_provides(*job)
+				.longevity(longevity)
+				.propagate(true)
+				.build()?;
+			Ok((validity, Weight::zero()))
+		}
+	}
+}
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// An active dataset owned by `owner` that allows `Mean` jobs on its column 0 (16-bit), of a
+	/// few rows; returns its id.
+	fn active_dataset(owner: &AccountId) -> tokenfactory_primitives::datasets::DatasetId;
+	/// A verifying key, the padded block count of its circuit, and a proof of a statement that
+	/// it accepts: the real verifier's work in `authorize_reveal`.
+	fn valid_reveal() -> (
+		alloc::vec::Vec<u8>,
+		u32,
+		tokenfactory_primitives::groth16::DecryptionStatement,
+		alloc::vec::Vec<u8>,
+	);
+}
+
+/// The workers' keys are an application key of the runtime's session keys, so that a node's
+/// development seed (`--alice`) and `author_rotateKeys` put one in its keystore.
+impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+	type Public = tokenfactory_primitives::compute::worker_app::Public;
+}

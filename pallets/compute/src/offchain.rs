@@ -1,0 +1,321 @@
+//! The off-chain worker: workers evaluate their jobs, decryptors reveal their owners' results.
+//!
+//! Nothing here blocks for the length of a job. Each block, the worker asks the node's executor
+//! ([`tokenfactory_executor`]) where each of its tasks stands: unknown tasks are submitted,
+//! finished ones are turned into authorized transactions. Progress lives in the node's
+//! persistent offchain storage (finished outputs and when each transaction went out), so a
+//! restarted node resubmits what it lost and never sends a transaction twice within
+//! [`RESEND_AFTER`] blocks; the chain itself (a submitted result leaves [`Assignments`], a
+//! reveal leaves [`AwaitingReveal`]) and the pool's `provides` tags do the rest.
+
+use crate::*;
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
+use sp_runtime::{
+	offchain::storage::StorageValueRef,
+	traits::UniqueSaturatedInto,
+};
+use tokenfactory_primitives::{
+	compute::{ResultStatement, WORKER_KEY_TYPE},
+	datasets::{blob_offchain_key, BlobKind, BlobTarget, DataCatalog},
+	executor::{
+		tokenfactory_executor, BlobRef, EvalOutput, EvalRequest, ExecutorError, KeySetBlobs,
+		RevealOutput, RevealRequest, TaskStatus,
+	},
+};
+
+/// Blocks after which a transaction that has not taken effect is sent again.
+pub const RESEND_AFTER: u32 = 10;
+/// Blocks after which a failed task is tried again.
+pub const RETRY_FAILED_AFTER: u32 = 10;
+/// The most jobs with local progress a node keeps track of (older entries are forgotten).
+const MAX_LOCAL_JOBS: usize = 1024;
+
+/// The prefix of this pallet's keys in the node's persistent offchain storage.
+const LOCAL_PREFIX: &[u8] = b"tokenfactory/ocw/";
+
+/// What a node remembers of one task.
+#[derive(Encode, Decode)]
+struct LocalTask<Output> {
+	/// The finished output, once the executor delivered it.
+	output: Option<Output>,
+	/// The block the transaction last went out at.
+	sent_at: Option<u32>,
+	/// The block the executor last reported a failure at.
+	failed_at: Option<u32>,
+}
+
+impl<Output> Default for LocalTask<Output> {
+	fn default() -> Self {
+		Self { output: None, sent_at: None, failed_at: None }
+	}
+}
+
+fn local_key(kind: &[u8], job: JobIdOf) -> Vec<u8> {
+	let mut key = LOCAL_PREFIX.to_vec();
+	key.extend_from_slice(kind);
+	key.extend_from_slice(&job.to_le_bytes());
+	key
+}
+
+type JobIdOf = tokenfactory_primitives::compute::JobId;
+
+/// Which local task a key is for.
+const EVAL: &[u8] = b"eval/";
+const REVEAL: &[u8] = b"reveal/";
+const INDEX: &[u8] = b"index";
+
+impl<T: Config> Pallet<T> {
+	/// The off-chain worker's entry point (see the module doc).
+	pub(crate) fn run_offchain_worker(now: BlockNumberFor<T>) {
+		if !tokenfactory_executor::is_available() {
+			return;
+		}
+		let now: u32 = now.unique_saturated_into();
+		let mut touched = Vec::new();
+		Self::work_as_worker(now, &mut touched);
+		Self::work_as_decryptor(now, &mut touched);
+		Self::forget_finished(&touched);
+	}
+
+	/// Evaluates and submits the results this node's worker keys owe.
+	fn work_as_worker(now: u32, touched: &mut Vec<(Vec<u8>, JobIdOf)>) {
+		for key in sp_io::crypto::sr25519_public_keys(WORKER_KEY_TYPE) {
+			let Some(worker) = WorkerKeys::<T>::get(key) else { continue };
+			for (job, ()) in Assignments::<T>::iter_prefix(&worker) {
+				touched.push((EVAL.to_vec(), job));
+				Self::work_on_evaluation(now, job, &worker, &key);
+			}
+		}
+	}
+
+	fn work_on_evaluation(
+		now: u32,
+		job: JobIdOf,
+		worker: &T::AccountId,
+		key: &tokenfactory_primitives::compute::WorkerKey,
+	) {
+		let Some(record) = Jobs::<T>::get(job) else { return };
+		let storage_key = local_key(EVAL, job);
+		let store = StorageValueRef::persistent(&storage_key);
+		let mut task: LocalTask<EvalOutput> = store.get().ok().flatten().unwrap_or_default();
+		let Some(output) = Self::poll(
+			now,
+			job,
+			&mut task,
+			tokenfactory_executor::evaluation_status,
+			|| Self::evaluation_request(job, &record).map(tokenfactory_executor::submit_evaluation),
+		) else {
+			store.set(&task);
+			return;
+		};
+		if task.sent_at.is_some_and(|sent| now < sent.saturating_add(RESEND_AFTER)) {
+			store.set(&task);
+			return;
+		}
+		let blob_hash = sp_io::hashing::blake2_256(&output.result);
+		let statement = ResultStatement::new(Self::genesis_hash(), job, output.digest, blob_hash);
+		let Some(signature) =
+			statement.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload))
+		else {
+			log::error!(target: LOG_TARGET, "job {job}: the keystore cannot sign with the worker key");
+			return;
+		};
+		let Ok(result) = ResultBlobOf::<T>::try_from(output.result.clone()) else {
+			log::error!(target: LOG_TARGET, "job {job}: the result exceeds MaxResultSize");
+			return;
+		};
+		let call = Call::<T>::submit_result {
+			job,
+			worker: worker.clone(),
+			digest: output.digest,
+			result,
+			signature,
+		};
+		Self::send(job, "result", call);
+		task.sent_at = Some(now);
+		store.set(&task);
+	}
+
+	/// The executor's request for `job`, from the job and the registry's manifests.
+	fn evaluation_request(job: JobIdOf, record: &Job<T>) -> Option<EvalRequest> {
+		let key_set_target = BlobTarget::KeySet(record.key_set);
+		let mut server_key = Vec::new();
+		let mut public_key = Vec::new();
+		let mut proof_parameters = Vec::new();
+		for (index, info) in T::Catalog::manifest(key_set_target).into_iter().enumerate() {
+			let blob = BlobRef {
+				key: blob_offchain_key(key_set_target, index as u32),
+				hash: info.spec.hash,
+				size: info.spec.size,
+			};
+			match info.spec.kind {
+				BlobKind::ServerKeyChunk => server_key.push(blob),
+				BlobKind::PublicKey => public_key.push(blob),
+				BlobKind::ProofParameters => proof_parameters.push(blob),
+				BlobKind::Ciphertexts => {}
+			}
+		}
+		let dataset_target = BlobTarget::Dataset(record.dataset);
+		let chunks = T::Catalog::manifest(dataset_target)
+			.into_iter()
+			.enumerate()
+			.map(|(index, info)| BlobRef {
+				key: blob_offchain_key(dataset_target, index as u32),
+				hash: info.spec.hash,
+				size: info.spec.size,
+			})
+			.collect();
+		if server_key.is_empty() || public_key.is_empty() || proof_parameters.is_empty() {
+			log::error!(target: LOG_TARGET, "job {job}: key set {} lacks key material", record.key_set);
+			return None;
+		}
+		Some(EvalRequest {
+			job,
+			key_set: KeySetBlobs { id: record.key_set, server_key, public_key, proof_parameters },
+			dataset: record.dataset,
+			widths: record.schema.to_vec(),
+			rows: record.rows,
+			chunks,
+			query: record.query.clone(),
+		})
+	}
+
+	/// Reveals the jobs awaiting a reveal that this node's decryption keys can decrypt.
+	fn work_as_decryptor(now: u32, touched: &mut Vec<(Vec<u8>, JobIdOf)>) {
+		let keys = tokenfactory_executor::decryption_keys();
+		if keys.is_empty() {
+			return;
+		}
+		for (job, ()) in AwaitingReveal::<T>::iter() {
+			let Some(record) = Jobs::<T>::get(job) else { continue };
+			if !keys.contains(&record.key_commitment) {
+				continue;
+			}
+			touched.push((REVEAL.to_vec(), job));
+			Self::work_on_reveal(now, job, &record);
+		}
+	}
+
+	fn work_on_reveal(now: u32, job: JobIdOf, record: &Job<T>) {
+		let JobStatus::AwaitingReveal { digest, .. } = record.status else { return };
+		let storage_key = local_key(REVEAL, job);
+		let store = StorageValueRef::persistent(&storage_key);
+		let mut task: LocalTask<RevealOutput> = store.get().ok().flatten().unwrap_or_default();
+		let request = || {
+			let results = record
+				.workers
+				.iter()
+				.filter_map(|assignment| assignment.result)
+				.filter(|result| result.digest == digest)
+				.map(|result| BlobRef {
+					key: tokenfactory_primitives::compute::result_offchain_key(job, &result.blob_hash),
+					hash: result.blob_hash,
+					size: 0,
+				})
+				.collect();
+			Some(tokenfactory_executor::submit_reveal(RevealRequest {
+				job,
+				key_commitment: record.key_commitment,
+				digest,
+				results,
+				circuit_blocks: record.circuit_blocks,
+				consumer_key: record.consumer_key,
+			}))
+		};
+		let Some(output) =
+			Self::poll(now, job, &mut task, tokenfactory_executor::reveal_status, request)
+		else {
+			store.set(&task);
+			return;
+		};
+		if task.sent_at.is_some_and(|sent| now < sent.saturating_add(RESEND_AFTER)) {
+			store.set(&task);
+			return;
+		}
+		let (Ok(sealed), Ok(proof)) =
+			(SealedOf::<T>::try_from(output.sealed.clone()), ProofOf::<T>::try_from(output.proof.clone()))
+		else {
+			log::error!(target: LOG_TARGET, "job {job}: the reveal exceeds the chain's size limits");
+			return;
+		};
+		let call = Call::<T>::reveal {
+			job,
+			result_commitment: output.result_commitment,
+			sealed,
+			proof,
+		};
+		Self::send(job, "reveal", call);
+		task.sent_at = Some(now);
+		store.set(&task);
+	}
+
+	/// Moves a task on: returns its output once there is one (remembered locally), submits it
+	/// to the executor when the executor does not know it, retries failures after a while.
+	fn poll<Output: Clone>(
+		now: u32,
+		job: JobIdOf,
+		task: &mut LocalTask<Output>,
+		status: impl Fn(JobIdOf) -> TaskStatus<Output>,
+		submit: impl FnOnce() -> Option<Result<(), ExecutorError>>,
+	) -> Option<Output> {
+		if let Some(output) = &task.output {
+			return Some(output.clone());
+		}
+		match status(job) {
+			TaskStatus::Done(output) => {
+				task.output = Some(output.clone());
+				Some(output)
+			}
+			TaskStatus::Running => None,
+			TaskStatus::Failed(reason) => {
+				if task.failed_at.is_none() {
+					log::error!(
+						target: LOG_TARGET,
+						"job {job}: the executor failed: {}",
+						core::str::from_utf8(&reason).unwrap_or("(not UTF-8)")
+					);
+					task.failed_at = Some(now);
+				}
+				None
+			}
+			TaskStatus::Unknown => {
+				if task.failed_at.is_some_and(|failed| now < failed.saturating_add(RETRY_FAILED_AFTER)) {
+					return None;
+				}
+				task.failed_at = None;
+				match submit() {
+					Some(Ok(())) => log::info!(target: LOG_TARGET, "job {job}: handed to the executor"),
+					Some(Err(error)) =>
+						log::warn!(target: LOG_TARGET, "job {job}: the executor refused: {error:?}"),
+					None => {}
+				}
+				None
+			}
+		}
+	}
+
+	/// Submits `call` as an authorized transaction.
+	fn send(job: JobIdOf, what: &str, call: Call<T>) {
+		let transaction = T::create_authorized_transaction(call.into());
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(transaction) {
+			Ok(()) => log::info!(target: LOG_TARGET, "job {job}: {what} submitted"),
+			Err(()) => log::warn!(target: LOG_TARGET, "job {job}: the pool refused the {what}"),
+		}
+	}
+
+	/// Keeps an index of the jobs with local progress, and clears the progress of those this
+	/// node no longer works on (submitted and taken, refunded, pruned).
+	fn forget_finished(touched: &[(Vec<u8>, JobIdOf)]) {
+		let index_key = local_key(INDEX, 0);
+		let index_store = StorageValueRef::persistent(&index_key);
+		let known: Vec<(Vec<u8>, JobIdOf)> = index_store.get().ok().flatten().unwrap_or_default();
+		for (kind, job) in known.iter().filter(|entry| !touched.contains(entry)) {
+			StorageValueRef::persistent(&local_key(kind, *job)).clear();
+		}
+		let mut current: Vec<(Vec<u8>, JobIdOf)> = touched.to_vec();
+		current.truncate(MAX_LOCAL_JOBS);
+		index_store.set(&current);
+	}
+}

@@ -1,0 +1,221 @@
+//! The off-chain worker against a stand-in executor: what it asks the executor, what it sends
+//! to the pool, and that it never sends a transaction twice.
+
+use crate::{mock::*, offchain::RESEND_AFTER, Assignments, AwaitingReveal};
+use codec::Decode;
+use frame_support::{assert_ok, traits::Hooks};
+use polkadot_sdk::*;
+use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use std::{
+	collections::BTreeMap,
+	sync::{Arc, Mutex},
+};
+use tokenfactory_primitives::{
+	compute::{FieldBytes, JobId, WORKER_KEY_TYPE},
+	executor::{
+		EvalOutput, EvalRequest, Executor, ExecutorError, ExecutorExt, RevealOutput, RevealRequest,
+		TaskStatus,
+	},
+};
+
+/// An executor that records requests and answers what the test says.
+#[derive(Default)]
+struct StandIn {
+	evaluations: Mutex<BTreeMap<JobId, TaskStatus<EvalOutput>>>,
+	eval_requests: Mutex<Vec<EvalRequest>>,
+	reveals: Mutex<BTreeMap<JobId, TaskStatus<RevealOutput>>>,
+	reveal_requests: Mutex<Vec<RevealRequest>>,
+	keys: Vec<FieldBytes>,
+}
+
+impl Executor for StandIn {
+	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError> {
+		self.evaluations.lock().expect("lock").insert(request.job, TaskStatus::Running);
+		self.eval_requests.lock().expect("lock").push(request);
+		Ok(())
+	}
+	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput> {
+		self.evaluations.lock().expect("lock").get(&job).cloned().unwrap_or(TaskStatus::Unknown)
+	}
+	fn decryption_keys(&self) -> Vec<FieldBytes> {
+		self.keys.clone()
+	}
+	fn submit_reveal(&self, request: RevealRequest) -> Result<(), ExecutorError> {
+		self.reveals.lock().expect("lock").insert(request.job, TaskStatus::Running);
+		self.reveal_requests.lock().expect("lock").push(request);
+		Ok(())
+	}
+	fn reveal_status(&self, job: JobId) -> TaskStatus<RevealOutput> {
+		self.reveals.lock().expect("lock").get(&job).cloned().unwrap_or(TaskStatus::Unknown)
+	}
+}
+
+struct Harness {
+	ext: sp_io::TestExternalities,
+	pool: Arc<parking_lot::RwLock<testing::PoolState>>,
+	executor: Arc<StandIn>,
+}
+
+/// Test externalities in which this node holds `worker`'s key and, if `decryptor`, the mock
+/// dataset's decryption key.
+fn harness(worker: &str, decryptor: bool) -> Harness {
+	let mut ext = new_test_ext();
+	let (offchain, _) = testing::TestOffchainExt::new();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	keystore
+		.sr25519_generate_new(WORKER_KEY_TYPE, Some(&format!("//{worker}//worker")))
+		.expect("worker key");
+	let executor =
+		Arc::new(StandIn { keys: if decryptor { vec![KEY_COMMITMENT] } else { vec![] }, ..Default::default() });
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	ext.register_extension(ExecutorExt::new(executor.clone()));
+	Harness { ext, pool: pool_state, executor }
+}
+
+fn pool_calls(pool: &parking_lot::RwLock<testing::PoolState>) -> Vec<crate::Call<Test>> {
+	pool.write()
+		.transactions
+		.drain(..)
+		.map(|bytes| {
+			let xt = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+			match xt.function {
+				RuntimeCall::Compute(call) => call,
+				other => panic!("unexpected call {other:?}"),
+			}
+		})
+		.collect()
+}
+
+#[test]
+fn a_worker_hands_its_job_to_the_executor_then_submits_the_signed_result_once() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		Compute::offchain_worker(1);
+		let requests = executor.eval_requests.lock().expect("lock").clone();
+		assert_eq!(requests.len(), 1);
+		let request = &requests[0];
+		assert_eq!(request.job, job);
+		assert_eq!(request.key_set.server_key.len(), 2);
+		assert_eq!(request.key_set.public_key[0].hash, [3; 32]);
+		assert_eq!(request.chunks.len(), 1);
+		assert_eq!(request.query.min_cohort, 5);
+		assert_eq!(request.rows, 64);
+		assert!(pool_calls(&pool).is_empty());
+
+		// Still running: nothing is sent, nothing is resubmitted.
+		Compute::offchain_worker(2);
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
+		assert!(pool_calls(&pool).is_empty());
+
+		let (digest, blob) = result_of(1);
+		executor
+			.evaluations
+			.lock()
+			.expect("lock")
+			.insert(job, TaskStatus::Done(EvalOutput { digest, result: blob.clone() }));
+		Compute::offchain_worker(3);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert!(matches!(
+			&calls[0],
+			crate::Call::submit_result { job: 0, worker, digest: d, .. } if worker == &account("w1") && d == &digest
+		));
+
+		// Not taken yet, but sent recently: not sent again.
+		Compute::offchain_worker(4);
+		assert!(pool_calls(&pool).is_empty());
+		// The node forgets what the executor knew (a restart): the stored output is used.
+		executor.evaluations.lock().expect("lock").clear();
+		Compute::offchain_worker(3 + u64::from(RESEND_AFTER));
+		let resent = pool_calls(&pool);
+		assert_eq!(resent.len(), 1);
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
+
+		// The transaction from the pool passes authorization and takes effect.
+		assert_ok!(dispatch_authorized(resent.into_iter().next().expect("one call")));
+		assert!(!Assignments::<Test>::contains_key(account("w1"), job));
+		Compute::offchain_worker(30);
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn a_decryptor_reveals_the_jobs_of_its_keys() {
+	let Harness { mut ext, pool, executor } = harness("w4", true);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		for worker in WORKERS {
+			assert_ok!(submit_result(worker, job, 1));
+		}
+		Compute::offchain_worker(2);
+		let requests = executor.reveal_requests.lock().expect("lock").clone();
+		assert_eq!(requests.len(), 1);
+		let (digest, blob) = result_of(1);
+		assert_eq!(requests[0].digest, digest);
+		assert_eq!(requests[0].results.len(), 3);
+		assert_eq!(requests[0].results[0].hash, sp_io::hashing::blake2_256(&blob));
+		assert_eq!(requests[0].circuit_blocks, 17);
+		assert_eq!(requests[0].consumer_key, [7; 32]);
+
+		let commitment = [42; 32];
+		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
+		executor.reveals.lock().expect("lock").insert(
+			job,
+			TaskStatus::Done(RevealOutput { result_commitment: commitment, sealed: vec![5; 40], proof }),
+		);
+		Compute::offchain_worker(3);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert_ok!(dispatch_authorized(calls.into_iter().next().expect("one call")));
+		assert!(!AwaitingReveal::<Test>::contains_key(job));
+		Compute::offchain_worker(4);
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn a_node_without_decryption_keys_reveals_nothing() {
+	let Harness { mut ext, pool, executor } = harness("w4", false);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		for worker in WORKERS {
+			assert_ok!(submit_result(worker, job, 1));
+		}
+		Compute::offchain_worker(2);
+		assert!(executor.reveal_requests.lock().expect("lock").is_empty());
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn without_an_executor_the_offchain_worker_does_nothing() {
+	new_test_ext().execute_with(|| {
+		submit_default_job();
+		// No executor extension, no keystore: must not panic.
+		Compute::offchain_worker(2);
+	});
+}
+
+#[test]
+fn a_failed_evaluation_is_retried_after_a_while() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		Compute::offchain_worker(1);
+		executor.evaluations.lock().expect("lock").insert(job, TaskStatus::Failed(b"blob missing".to_vec()));
+		Compute::offchain_worker(2);
+		// The executor forgets the failure (as the node's does once reported).
+		executor.evaluations.lock().expect("lock").clear();
+		Compute::offchain_worker(3);
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
+		Compute::offchain_worker(2 + u64::from(crate::offchain::RETRY_FAILED_AFTER));
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 2);
+		assert!(pool_calls(&pool).is_empty());
+	});
+}

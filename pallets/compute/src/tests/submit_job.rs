@@ -1,0 +1,229 @@
+use crate::{mock::*, Assignments, DeadlineKind, Deadlines, Error, Event, JobStatus, Jobs, PaymentSource};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use polkadot_sdk::*;
+use tokenfactory_primitives::{
+	compute::Payment,
+	datasets::RevenueDestination,
+	programs::{BoundedList, CompareOp, Predicate, Program, Query},
+};
+
+fn escrow_of(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&crate::HoldReason::JobEscrow.into(), who)
+}
+
+fn submit(query: Query, payment: crate::PaymentOf<Test>) -> sp_runtime::DispatchResult {
+	Compute::submit_job(RuntimeOrigin::signed(consumer()), 0, query, payment, [7; 32])
+}
+
+#[test]
+fn a_job_paid_from_free_balance_is_escrowed_assigned_and_scheduled() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_eq!(escrow_of(&consumer()), PRICE);
+		let record = Jobs::<Test>::get(job).expect("job");
+		assert_eq!(record.status, JobStatus::Computing);
+		assert_eq!(record.payment, PaymentSource::FreeBalance);
+		assert_eq!(record.workers.len(), 3);
+		// The cohort minimum is the dataset's, since the query asked for none.
+		assert_eq!(record.query.min_cohort, 5);
+		// Mean over 64 rows of a 16-bit column: a 1-bit gate, a 7-bit count, a 22-bit total.
+		assert_eq!(record.result_blocks, 1 + 4 + 11);
+		assert_eq!(record.circuit_blocks, 17);
+		for assignment in record.workers.iter() {
+			assert!(Assignments::<Test>::contains_key(&assignment.worker, job));
+		}
+		assert!(Deadlines::<Test>::get(result_deadline(1)).contains(&(job, DeadlineKind::Results)));
+		assert!(Deadlines::<Test>::get(result_deadline(1) + RETENTION).contains(&(job, DeadlineKind::Prune)));
+		assert_eq!(MockCatalog::get(0).running_jobs, 1);
+		assert!(matches!(
+			compute_events().last(),
+			Some(Event::JobSubmitted { job: 0, dataset: 0, price: PRICE, .. })
+		));
+		// Clean up so that conservation is checked on a finished job.
+		run_to_block(result_deadline(1) + RETENTION);
+		assert!(Jobs::<Test>::get(job).is_none());
+	});
+}
+
+#[test]
+fn a_stricter_gate_asked_by_the_consumer_is_kept() {
+	build_and_execute(|| {
+		let mut query = mean_query();
+		query.min_cohort = 9;
+		assert_ok!(submit(query, Payment::FreeBalance));
+		assert_eq!(Jobs::<Test>::get(0).map(|job| job.query.min_cohort), Some(9));
+	});
+}
+
+#[test]
+fn assignment_is_deterministic_and_distinct() {
+	let assigned = || {
+		let mut ext = new_test_ext_with(2, &["w1", "w2", "w3", "w4", "w5"]);
+		ext.execute_with(|| {
+			let job = submit_default_job();
+			Jobs::<Test>::get(job).expect("job").workers.iter().map(|a| a.worker.clone()).collect::<Vec<_>>()
+		})
+	};
+	let first = assigned();
+	assert_eq!(first, assigned());
+	assert_eq!(first.len(), 2);
+	assert_ne!(first[0], first[1]);
+}
+
+#[test]
+fn a_job_paid_by_voucher_charges_the_channel_and_pays_the_excess_to_the_owner() {
+	build_and_execute(|| {
+		let (payer, channel) = open_channel(10_000);
+		let owner_before = Balances::free_balance(owner());
+		// 300 of the voucher settles earlier off-chain calls; PRICE pays this job.
+		let (voucher, signature) = voucher(&payer, channel, PRICE + 300);
+		assert_ok!(submit(mean_query(), Payment::Voucher { voucher, signature }));
+		let record = Jobs::<Test>::get(0).expect("job");
+		assert_eq!(record.consumer, account("payer"));
+		assert_eq!(record.payment, PaymentSource::Channel(channel));
+		assert_eq!(escrow_of(&account("payer")), PRICE);
+		assert_eq!(Balances::free_balance(owner()), owner_before + 300);
+	});
+}
+
+#[test]
+fn a_voucher_below_the_price_is_refused() {
+	build_and_execute(|| {
+		let (payer, channel) = open_channel(10_000);
+		let (voucher, signature) = voucher(&payer, channel, PRICE - 1);
+		assert_noop!(submit(mean_query(), Payment::Voucher { voucher, signature }), Error::<Test>::PaymentTooLow);
+	});
+}
+
+#[test]
+fn a_voucher_the_channel_refuses_changes_nothing() {
+	build_and_execute(|| {
+		let (_, channel) = open_channel(10_000);
+		// Signed by someone other than the payer.
+		let (voucher, signature) = voucher(&pair("other"), channel, PRICE);
+		assert!(submit(mean_query(), Payment::Voucher { voucher, signature }).is_err());
+		assert!(Jobs::<Test>::get(0).is_none());
+		assert_eq!(escrow_of(&account("payer")), 0);
+	});
+}
+
+#[test]
+fn a_consumer_who_cannot_pay_is_refused() {
+	build_and_execute(|| {
+		MockCatalog::update(0, |dataset| dataset.price = INITIAL_BALANCE * 2);
+		assert!(submit(mean_query(), Payment::FreeBalance).is_err());
+		assert!(Jobs::<Test>::get(0).is_none());
+	});
+}
+
+#[test]
+fn unknown_dataset() {
+	build_and_execute(|| {
+		assert_noop!(
+			Compute::submit_job(RuntimeOrigin::signed(consumer()), 9, mean_query(), Payment::FreeBalance, [0; 32]),
+			Error::<Test>::UnknownDataset
+		);
+	});
+}
+
+#[test]
+fn dataset_not_active() {
+	build_and_execute(|| {
+		MockCatalog::update(0, |dataset| dataset.active = false);
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::DatasetNotActive);
+	});
+}
+
+#[test]
+fn program_not_allowed() {
+	build_and_execute(|| {
+		let query = Query { program: Program::Sum { column: 1 }, filter: BoundedList::empty(), min_cohort: 0 };
+		assert_noop!(submit(query, Payment::FreeBalance), Error::<Test>::ProgramNotAllowed);
+	});
+}
+
+#[test]
+fn dataset_has_no_owner() {
+	build_and_execute(|| {
+		MockCatalog::update(0, |dataset| dataset.has_owner = false);
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::DatasetHasNoOwner);
+	});
+}
+
+#[test]
+fn too_many_predicates() {
+	build_and_execute(|| {
+		MockCatalog::update(0, |dataset| dataset.max_predicates = Some(1));
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::TooManyPredicates);
+	});
+}
+
+#[test]
+fn invalid_query() {
+	build_and_execute(|| {
+		let query = Query {
+			program: Program::Mean { column: 1 },
+			filter: BoundedList::new(vec![Predicate { column: 0, op: CompareOp::Lt, constant: 300 }])
+				.expect("one predicate"),
+			min_cohort: 0,
+		};
+		assert_noop!(submit(query, Payment::FreeBalance), Error::<Test>::InvalidQuery);
+	});
+}
+
+#[test]
+fn no_circuit_for_result() {
+	build_and_execute(|| {
+		// Twelve buckets of a 7-bit count and more: beyond the 17-block shape.
+		let query = Query {
+			program: Program::Histogram {
+				column: 0,
+				edges: BoundedList::new((1..=12).map(|edge| edge * 10).collect()).expect("12 edges"),
+			},
+			filter: BoundedList::empty(),
+			min_cohort: 0,
+		};
+		assert_noop!(submit(query, Payment::FreeBalance), Error::<Test>::NoCircuitForResult);
+	});
+}
+
+#[test]
+fn not_enough_workers() {
+	build_and_execute(|| {
+		assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::NotEnoughWorkers);
+	});
+}
+
+#[test]
+fn deadline_queue_full() {
+	build_and_execute(|| {
+		// Fill every block a result deadline could slide to.
+		for offset in 0..16u64 {
+			Deadlines::<Test>::insert(
+				result_deadline(1) + offset,
+				frame_support::BoundedVec::truncate_from(vec![(99, DeadlineKind::Prune); MAX_DEADLINES as usize]),
+			);
+		}
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::DeadlineQueueFull);
+		let _ = Deadlines::<Test>::clear(u32::MAX, None);
+	});
+}
+
+#[test]
+fn job_ids_exhausted() {
+	build_and_execute(|| {
+		crate::NextJobId::<Test>::put(u64::MAX);
+		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::Overflow);
+	});
+}
+
+#[test]
+fn revenue_destination_is_fixed_when_the_job_is_bought() {
+	build_and_execute(|| {
+		MockDividends::create_class(4);
+		MockCatalog::update(0, |dataset| dataset.revenue = RevenueDestination::EquityClass(4));
+		let job = submit_default_job();
+		assert_eq!(Jobs::<Test>::get(job).map(|job| job.revenue), Some(RevenueDestination::EquityClass(4)));
+	});
+}

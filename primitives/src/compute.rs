@@ -1,0 +1,208 @@
+//! Compute jobs: the types a job's submitter, its workers, the owner's decryptor and the
+//! runtime agree on.
+//!
+//! A consumer submits a [`Query`](crate::programs::Query) on a dataset and pays for it
+//! ([`Payment`]). The runtime assigns `k` bonded workers, each of whose off-chain worker
+//! evaluates the query under FHE and submits the result's digest signed with its worker key
+//! ([`ResultStatement`]). When a majority agrees, the dataset owner's decryptor decrypts the
+//! agreed result, proves the decryption (Groth16, [`crate::groth16`]) and seals the plaintext
+//! to the consumer's X25519 key ([`SealingKey`]); the runtime verifies the proof and settles.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::sp_core::sr25519;
+use scale_info::TypeInfo;
+
+use crate::voucher::Voucher;
+
+/// Identifies a job. Allocated sequentially on chain and never reused; the decryption proof
+/// binds it, so a reveal cannot be replayed for another job.
+pub type JobId = u64;
+
+/// A consumer's X25519 public key: the revealed result is sealed to it.
+pub type SealingKey = [u8; 32];
+
+/// A 32-byte digest or commitment: a BLS12-381 scalar-field element in its canonical
+/// little-endian encoding (see `tokenfactory-commitments`).
+pub type FieldBytes = [u8; 32];
+
+/// The key type of the workers' off-chain signing keys in a node's keystore.
+pub const WORKER_KEY_TYPE: polkadot_sdk::sp_core::crypto::KeyTypeId =
+	polkadot_sdk::sp_core::crypto::KeyTypeId(*b"tfwk");
+
+/// The workers' application crypto: sr25519 keys of type [`WORKER_KEY_TYPE`], so that a
+/// node's keystore (and `--alice`-style development seeds, through the session keys) can
+/// hold them.
+pub mod worker_app {
+	use polkadot_sdk::sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, super::WORKER_KEY_TYPE);
+}
+
+/// The number of message bits one shortint block of the project's FHE parameter set carries:
+/// the runtime sizes a result (and picks its circuit) from it. `client/fhe` asserts its
+/// parameter set agrees.
+pub const RESULT_BITS_PER_BLOCK: u32 = 2;
+
+/// The number of ciphertext blocks of a result with `layout`.
+pub fn result_blocks(layout: &crate::programs::OutputLayout) -> u32 {
+	layout.iter().map(|output| output.bits.div_ceil(RESULT_BITS_PER_BLOCK)).sum()
+}
+
+/// A worker's off-chain signing key.
+pub type WorkerKey = sr25519::Public;
+/// A worker's signature of a [`ResultStatement`].
+pub type WorkerSignature = sr25519::Signature;
+
+/// How a job is paid.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum Payment<Balance, Signature> {
+	/// From the submitter's free balance, held in escrow.
+	FreeBalance,
+	/// By a cumulative voucher on a channel to the dataset's owner, signed by the channel's
+	/// payer. The amount above the channel's last settled amount pays the job (the price goes
+	/// into escrow; anything beyond it settles earlier off-chain calls to the owner).
+	Voucher {
+		/// The voucher.
+		voucher: Voucher<Balance>,
+		/// The payer's signature of it.
+		signature: Signature,
+	},
+}
+
+/// The fixed tag that opens every [`ResultStatement`]'s signing payload.
+pub const RESULT_STATEMENT_TAG: [u8; 22] = *b"tokenfactory/result/v1";
+
+/// What a worker signs when it submits a result: "for `job` on the chain `genesis_hash`, my
+/// result's digest is `digest` and its blob hashes to `blob_hash`".
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ResultStatement<Hash> {
+	/// Always [`RESULT_STATEMENT_TAG`].
+	pub tag: [u8; 22],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The job.
+	pub job: JobId,
+	/// The digest of the result's compact form (what replicas agree on).
+	pub digest: FieldBytes,
+	/// The blake2-256 hash of the result blob.
+	pub blob_hash: [u8; 32],
+}
+
+impl<Hash: Encode> ResultStatement<Hash> {
+	/// The statement for `job` on the chain `genesis_hash`.
+	pub fn new(genesis_hash: Hash, job: JobId, digest: FieldBytes, blob_hash: [u8; 32]) -> Self {
+		Self { tag: RESULT_STATEMENT_TAG, genesis_hash, job, digest, blob_hash }
+	}
+}
+
+/// The prefix of every job result blob's key in the offchain database.
+pub const RESULT_KEY_PREFIX: &[u8] = b"tokenfactory/result/";
+
+/// The offchain-database key of the result blob with hash `blob_hash` submitted for `job`:
+/// one function, used by the runtime that indexes it and the node that reads it.
+pub fn result_offchain_key(job: JobId, blob_hash: &[u8; 32]) -> alloc::vec::Vec<u8> {
+	let mut key = RESULT_KEY_PREFIX.to_vec();
+	(job, blob_hash).encode_to(&mut key);
+	key
+}
+
+/// Why a job was refunded.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum RefundReason {
+	/// Not enough workers submitted a result before the result deadline.
+	ResultTimeout,
+	/// Every assigned worker submitted, and no digest has a majority.
+	NoMajority,
+	/// No valid reveal arrived before the reveal deadline.
+	RevealTimeout,
+}
+
+/// Where a job is in its life, as clients see it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum JobPhase {
+	/// Workers are evaluating.
+	Computing,
+	/// A majority of workers agreed on a digest; the owner's reveal is awaited.
+	AwaitingReveal,
+	/// The result was revealed with a valid proof and the payment settled.
+	Revealed,
+	/// The consumer was refunded.
+	Refunded(RefundReason),
+}
+
+/// What a job would be: [`ComputeApi::quote`]'s answer.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct Quote<Balance> {
+	/// The price of the call.
+	pub price: Balance,
+	/// The cohort minimum the job will apply (the dataset's and program's, or the query's if
+	/// stricter).
+	pub min_cohort: u32,
+	/// The ciphertext blocks of the result.
+	pub result_blocks: u32,
+	/// The block count of the circuit shape its decryption proof will use.
+	pub circuit_blocks: u32,
+	/// Workers the job would be assigned to.
+	pub replicas: u32,
+}
+
+/// How a verifying key is checked and used: the Groth16 verifier of decryption proofs, as the
+/// runtime plugs it in (host calls on chain, plain arkworks natively).
+pub trait DecryptionVerifier {
+	/// Checks `proof` for `statement` under the serialized verifying key `verifying_key`.
+	///
+	/// # Errors
+	///
+	/// Any [`crate::groth16::Groth16Error`]: a malformed key, proof or input, or a proof
+	/// that does not prove the statement.
+	fn verify(
+		verifying_key: &[u8],
+		proof: &[u8],
+		statement: &crate::groth16::DecryptionStatement,
+	) -> Result<(), crate::groth16::Groth16Error>;
+
+	/// Whether `verifying_key` is a well-formed key (checked when governance sets one).
+	fn is_valid_key(verifying_key: &[u8]) -> bool;
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Read access to jobs and workers for clients, workers and decryptors.
+	pub trait ComputeApi<JobView, WorkerView, QuoteView, AccountId>
+	where
+		JobView: codec::Codec,
+		WorkerView: codec::Codec,
+		QuoteView: codec::Codec,
+		AccountId: codec::Codec,
+	{
+		/// A job's record, if it exists (finished jobs are kept for a retention period).
+		fn job(id: JobId) -> Option<JobView>;
+		/// A worker's record, if it is registered.
+		fn worker(account: AccountId) -> Option<WorkerView>;
+		/// What a job of `query` on `dataset` would cost and how its result would be shaped,
+		/// or why it would be refused: a client's dry run before paying.
+		fn quote(dataset: crate::datasets::DatasetId, query: crate::programs::Query) -> Result<QuoteView, polkadot_sdk::sp_runtime::DispatchError>;
+	}
+}

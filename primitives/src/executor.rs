@@ -1,0 +1,230 @@
+//! The bridge between the runtime's off-chain worker and the node-native FHE executor.
+//!
+//! Consensus code never touches FHE: evaluating a query takes seconds to minutes and needs
+//! `tfhe`, which is native-only. The compute pallet's off-chain worker instead hands work to
+//! the node through the [`tokenfactory_executor`] runtime interface and polls it in later
+//! blocks. The host side of the interface looks for an [`ExecutorExt`] externalities extension,
+//! which the node registers **only for off-chain workers**; anywhere else (block import, a node
+//! without the executor) every call answers [`ExecutorError::Unavailable`].
+//!
+//! Two kinds of work exist:
+//! - **evaluation** (workers): read the key set and the dataset's ciphertext blobs from the
+//!   node's offchain database, verify them, evaluate the query, return the result blob and its
+//!   digest ([`EvalRequest`] → [`EvalOutput`]);
+//! - **reveal** (the dataset owner's decryptor): read the agreed result blob, decrypt it with the
+//!   owner's key, prove the decryption, seal the plaintext to the consumer ([`RevealRequest`] →
+//!   [`RevealOutput`]).
+//!
+//! Both are keyed by job id: submitting a job twice is harmless, and a node that restarted
+//! answers [`TaskStatus::Unknown`] so that the off-chain worker submits it again.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+#[cfg(feature = "std")]
+use polkadot_sdk::sp_externalities::ExternalitiesExt;
+use polkadot_sdk::sp_runtime_interface::{
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode},
+	runtime_interface,
+};
+use scale_info::TypeInfo;
+
+use crate::compute::{FieldBytes, JobId, SealingKey};
+use crate::datasets::{DatasetId, KeySetId};
+use crate::programs::{ColumnWidth, Query};
+
+/// A blob in the node's offchain database: where it is and what it must hash to.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct BlobRef {
+	/// Its key in the offchain database's persistent storage.
+	pub key: Vec<u8>,
+	/// Its blake2-256 hash, as registered on chain.
+	pub hash: [u8; 32],
+	/// Its size in bytes, as registered on chain.
+	pub size: u32,
+}
+
+/// The public key material of a key set, in its manifest's order.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct KeySetBlobs {
+	/// The key set's id on chain.
+	pub id: KeySetId,
+	/// The compressed server key's pieces, in order.
+	pub server_key: Vec<BlobRef>,
+	/// The compact public key's pieces, in order.
+	pub public_key: Vec<BlobRef>,
+	/// The zk-pok parameters' (CRS) pieces, in order.
+	pub proof_parameters: Vec<BlobRef>,
+}
+
+/// One evaluation for a worker.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct EvalRequest {
+	/// The job.
+	pub job: JobId,
+	/// The key set the dataset is encrypted under.
+	pub key_set: KeySetBlobs,
+	/// The dataset.
+	pub dataset: DatasetId,
+	/// Its column widths, in column order.
+	pub widths: Vec<ColumnWidth>,
+	/// Its row count.
+	pub rows: u32,
+	/// Its ciphertext chunks, in order.
+	pub chunks: Vec<BlobRef>,
+	/// What to compute (its cohort minimum already set by the runtime).
+	pub query: Query,
+}
+
+/// A finished evaluation.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct EvalOutput {
+	/// The digest of the result's compact form: what replicas agree on.
+	pub digest: FieldBytes,
+	/// The result blob (key set id and compact form), indexed on chain with the digest.
+	pub result: Vec<u8>,
+}
+
+/// One reveal for the dataset owner's decryptor.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RevealRequest {
+	/// The job.
+	pub job: JobId,
+	/// The commitment to the key the result is encrypted under (selects the owner's key).
+	pub key_commitment: FieldBytes,
+	/// The agreed digest.
+	pub digest: FieldBytes,
+	/// The result blobs submitted with the agreed digest (any one that matches it will do).
+	pub results: Vec<BlobRef>,
+	/// The number of result blocks of the circuit shape whose verifying key the chain uses.
+	pub circuit_blocks: u32,
+	/// The consumer's sealing key.
+	pub consumer_key: SealingKey,
+}
+
+/// A finished reveal: what the `reveal` call carries.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RevealOutput {
+	/// The commitment to the plaintext digits, bound to the job.
+	pub result_commitment: FieldBytes,
+	/// The plaintext digits and the commitment's blinding, sealed to the consumer.
+	pub sealed: Vec<u8>,
+	/// The Groth16 proof (compressed, 192 bytes on BLS12-381).
+	pub proof: Vec<u8>,
+}
+
+/// Where a submitted task stands.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub enum TaskStatus<Output> {
+	/// The executor does not know this job (never submitted, or the node restarted).
+	Unknown,
+	/// Queued or running.
+	Running,
+	/// Finished.
+	Done(Output),
+	/// Failed for good (the reason is for the node's log).
+	Failed(Vec<u8>),
+}
+
+/// Why a task was not taken.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub enum ExecutorError {
+	/// No executor here: not an off-chain worker, or a node without one.
+	Unavailable,
+	/// This node holds no key able to decrypt the result (reveals only).
+	NoDecryptionKey,
+	/// The executor's queue is full; try again in a later block.
+	Busy,
+}
+
+/// What a node-native executor does. The node implements it; the runtime reaches it through
+/// [`tokenfactory_executor`].
+#[cfg(feature = "std")]
+pub trait Executor: Send + Sync {
+	/// Queues an evaluation (a no-op if this job is already known).
+	///
+	/// # Errors
+	///
+	/// [`ExecutorError::Busy`] when the queue is full.
+	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError>;
+	/// Where the evaluation of `job` stands.
+	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput>;
+	/// The key commitments this node can decrypt under (empty unless it is a decryptor).
+	fn decryption_keys(&self) -> Vec<FieldBytes>;
+	/// Queues a reveal (a no-op if this job is already known).
+	///
+	/// # Errors
+	///
+	/// [`ExecutorError::NoDecryptionKey`], [`ExecutorError::Busy`].
+	fn submit_reveal(&self, request: RevealRequest) -> Result<(), ExecutorError>;
+	/// Where the reveal of `job` stands.
+	fn reveal_status(&self, job: JobId) -> TaskStatus<RevealOutput>;
+}
+
+#[cfg(feature = "std")]
+polkadot_sdk::sp_externalities::decl_extension! {
+	/// The node's executor, registered for off-chain workers only.
+	pub struct ExecutorExt(alloc::sync::Arc<dyn Executor>);
+}
+
+#[cfg(feature = "std")]
+impl ExecutorExt {
+	/// The extension wrapping `executor`.
+	pub fn new(executor: alloc::sync::Arc<dyn Executor>) -> Self {
+		Self(executor)
+	}
+}
+
+/// The host functions through which the off-chain worker reaches the node's executor.
+#[runtime_interface]
+pub trait TokenfactoryExecutor {
+	/// Whether an executor is reachable here (only in a node's off-chain worker).
+	fn is_available(&mut self) -> bool {
+		self.extension::<ExecutorExt>().is_some()
+	}
+
+	/// Queues an evaluation; see [`Executor::submit_evaluation`].
+	fn submit_evaluation(
+		&mut self,
+		request: PassFatPointerAndDecode<EvalRequest>,
+	) -> AllocateAndReturnByCodec<Result<(), ExecutorError>> {
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.submit_evaluation(request),
+			None => Err(ExecutorError::Unavailable),
+		}
+	}
+
+	/// Where the evaluation of `job` stands.
+	fn evaluation_status(&mut self, job: JobId) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.evaluation_status(job),
+			None => TaskStatus::Failed(b"no executor in this context".to_vec()),
+		}
+	}
+
+	/// The key commitments this node can decrypt under.
+	fn decryption_keys(&mut self) -> AllocateAndReturnByCodec<Vec<FieldBytes>> {
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.decryption_keys(),
+			None => Vec::new(),
+		}
+	}
+
+	/// Queues a reveal; see [`Executor::submit_reveal`].
+	fn submit_reveal(
+		&mut self,
+		request: PassFatPointerAndDecode<RevealRequest>,
+	) -> AllocateAndReturnByCodec<Result<(), ExecutorError>> {
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.submit_reveal(request),
+			None => Err(ExecutorError::Unavailable),
+		}
+	}
+
+	/// Where the reveal of `job` stands.
+	fn reveal_status(&mut self, job: JobId) -> AllocateAndReturnByCodec<TaskStatus<RevealOutput>> {
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.reveal_status(job),
+			None => TaskStatus::Failed(b"no executor in this context".to_vec()),
+		}
+	}
+}

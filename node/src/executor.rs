@@ -386,7 +386,6 @@ impl Work<RevealRequest> for Revealer {
 			&result.compact,
 			&request.consumer_key,
 			&keys,
-			&mut rand::rngs::OsRng,
 		)
 		.map_err(|error| format!("proof: {error}"))?;
 		log::info!(

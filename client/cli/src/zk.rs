@@ -9,7 +9,7 @@ use tokenfactory_fhe::EvaluatedResult;
 use tokenfactory_primitives::groth16::{verify_bytes, DecryptionStatement};
 use tokenfactory_zk::{
 	reveal::{write_atomically, DEV_SETUP_SEED},
-	setup::{self, SetupKind},
+	setup,
 	shape::{CircuitShape, PRODUCTION_BLOCK_COUNTS, PRODUCTION_PARAMETERS},
 };
 
@@ -42,7 +42,7 @@ pub fn setup(out: &Path, blocks: &[usize], dev: bool) -> Result<Report> {
 		let keys = if dev {
 			setup::insecure_dev_setup(shape, DEV_SETUP_SEED)?
 		} else {
-			setup::setup(shape, SetupKind::Other, &mut rand::rngs::OsRng)?
+			setup::setup_from_entropy(shape)?
 		};
 		let name = shape.name();
 		write_atomically(&out.join(format!("{name}.pk")), |file| setup::write_proving_key(&keys, file))?;
@@ -86,7 +86,6 @@ pub fn prove(keys_dir: &Path, zk_dir: &Path, result: &Path, job: u64, consumer_k
 		&result.compact,
 		&consumer,
 		&keys,
-		&mut rand::rngs::OsRng,
 	)?;
 	Ok(Report::new(format!("decryption of job {job} proven"))
 		.field("circuit_blocks", shape.max_blocks)

@@ -43,13 +43,32 @@ pub struct RevealBytes {
 }
 
 /// Decrypts `result` with `key`, proves the decryption for `job_id` with `keys`, and seals
-/// the plaintext to `consumer`.
+/// the plaintext to `consumer`, with randomness from the operating system.
+///
+/// Not generic on purpose: the prover's generic code is instantiated here, in this crate's
+/// optimized build, not in a caller's (a node or CLI built without optimizations proves five
+/// times slower).
+///
+/// # Errors
+///
+/// As [`reveal_with_rng`].
+pub fn reveal(
+	job_id: u64,
+	key: &LweSecretKeyBits,
+	result: &CompactResult,
+	consumer: &[u8; 32],
+	keys: &KeyPair,
+) -> Result<RevealBytes, ZkError> {
+	reveal_with_rng(job_id, key, result, consumer, keys, &mut rand::rngs::OsRng)
+}
+
+/// [`reveal`] with the caller's randomness (tests make it reproducible).
 ///
 /// # Errors
 ///
 /// [`ZkError::NoShape`] if `keys` cannot hold the result; witness errors (a result that does
 /// not decrypt with this key); proving errors.
-pub fn reveal<R: rand::RngCore + rand::CryptoRng>(
+pub fn reveal_with_rng<R: rand::RngCore + rand::CryptoRng>(
 	job_id: u64,
 	key: &LweSecretKeyBits,
 	result: &CompactResult,

@@ -85,6 +85,17 @@ pub fn setup<R: ark_std::rand::RngCore + ark_std::rand::CryptoRng>(
 	Ok(KeyPair { shape, setup, proving_key })
 }
 
+/// A key pair from the operating system's randomness: a single-party setup, trusted as far
+/// as this machine is (its toxic waste is dropped when this returns). Not generic, so the setup
+/// is instantiated in this crate's optimized build.
+///
+/// # Errors
+///
+/// Synthesis errors.
+pub fn setup_from_entropy(shape: CircuitShape) -> Result<KeyPair, ZkError> {
+	setup(shape, SetupKind::Other, &mut rand::rngs::OsRng)
+}
+
 /// **INSECURE**: a key pair derived from a public `seed` and the shape. For dev chains, tests and
 /// benchmarks only; it prints a warning to stderr every time.
 ///

@@ -3,7 +3,7 @@
 mod common;
 
 use anyhow::{ensure, Result};
-use common::{heights, node_binary, wait_finalized, with_network};
+use common::{heights, local_raw_spec, node_binary, scratch_dir, wait_finalized, with_network};
 use std::time::Duration;
 use zombienet_sdk::{NetworkConfig, NetworkConfigBuilder, NetworkConfigExt};
 
@@ -17,11 +17,13 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 fn three_validators() -> Result<NetworkConfig> {
 	let node = node_binary()?;
 	let node = node.to_string_lossy().into_owned();
+	let spec = local_raw_spec(&scratch_dir("finality")?)?;
 	NetworkConfigBuilder::new()
 		.with_relaychain(|relay| {
 			relay
 				.with_chain("local")
 				.with_default_command(node.as_str())
+				.with_chain_spec_path(spec)
 				.with_validator(|v| v.with_name("alice"))
 				.with_validator(|v| v.with_name("bob"))
 				.with_validator(|v| v.with_name("charlie"))

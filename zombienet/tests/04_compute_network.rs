@@ -257,7 +257,7 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	// 1. The happy path.
 	let job = submit_job(&client, &state, &eve, dataset, &setup.query, secret.public(), false)
 		.await
-		.context("job 1")?;
+		.context("submitting the first job")?;
 	clock.log(format!("job {job} submitted by Eve: Mean(systolic) where diabetic == 1"));
 	let record = read_job(&state, job).await?;
 	ensure!(
@@ -273,9 +273,9 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 			record.circuit_blocks, setup.circuit
 		));
 	}
-	let record = wait_job(&state, clock, job, "job 1 to be revealed, with all three results", JOB_TIMEOUT, |record| {
+	let record = wait_job(&state, clock, job, &format!("job {job} to be revealed, with all three results"), JOB_TIMEOUT, |record| {
 		if let JobStatus::Refunded { reason } = &record.status {
-			bail!("job 1 was refunded ({reason:?}) instead of revealed: {}", summary(record));
+			bail!("job {job} was refunded ({reason:?}) instead of revealed: {}", summary(record));
 		}
 		if !record.result_phase_open && !record.all_submitted() {
 			bail!("a worker missed job 1's result deadline: {}", summary(record));
@@ -292,7 +292,7 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	let bonds_before = bonds(&state, &workers).await?;
 	let job = submit_job(&client, &state, &eve, dataset, &setup.query, secret.public(), true)
 		.await
-		.context("job 2")?;
+		.context("submitting the second job")?;
 	charlie.pause().await.context("cannot stop charlie's node")?;
 	clock.log(format!(
 		"job {job} submitted; charlie's node stopped (SIGSTOP) while it computes: finality stalls, \
@@ -305,10 +305,10 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		 was injected: {}",
 		summary(&record)
 	);
-	let record = wait_job(&state, clock, job, "job 2 to be revealed on two agreeing results", JOB_TIMEOUT, |record| {
+	let record = wait_job(&state, clock, job, &format!("job {job} to be revealed on two agreeing results"), JOB_TIMEOUT, |record| {
 		match &record.status {
 			JobStatus::Refunded { reason } =>
-				bail!("job 2 was refunded ({reason:?}) instead of revealed: {}", summary(record)),
+				bail!("job {job} was refunded ({reason:?}) instead of revealed: {}", summary(record)),
 			JobStatus::Revealed { .. } => Ok(Some(record.clone())),
 			_ => Ok(None),
 		}
@@ -360,13 +360,13 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	let free_before = free_balance(&state, &eve_id).await?;
 	let job = submit_job(&client, &state, &eve, dataset, &setup.query, secret.public(), false)
 		.await
-		.context("job 3")?;
+		.context("submitting the third job")?;
 	clock.log(format!("dave's node stopped; job {job} submitted"));
-	let reveal_deadline = wait_job(&state, clock, job, "job 3 to await its reveal", JOB_TIMEOUT, |record| {
+	let reveal_deadline = wait_job(&state, clock, job, &format!("job {job} to await its reveal"), JOB_TIMEOUT, |record| {
 		match &record.status {
 			JobStatus::AwaitingReveal { reveal_deadline, .. } => Ok(Some(*reveal_deadline)),
 			JobStatus::Computing => Ok(None),
-			other => bail!("job 3 is {:?} before any reveal could be due: {}", other.phase(), summary(record)),
+			other => bail!("job {job} is {:?} before any reveal could be due: {}", other.phase(), summary(record)),
 		}
 	})
 	.await?;
@@ -374,12 +374,12 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		&state,
 		clock,
 		job,
-		&format!("job 3 to be refunded at its reveal deadline #{reveal_deadline}"),
+		&format!("job {job} to be refunded at its reveal deadline #{reveal_deadline}"),
 		JOB_TIMEOUT,
 		|record| match &record.status {
 			JobStatus::Refunded { reason } => Ok(Some(*reason)),
 			JobStatus::Revealed { .. } =>
-				bail!("job 3 was revealed although the owner's node is stopped: {}", summary(record)),
+				bail!("job {job} was revealed although the owner's node is stopped: {}", summary(record)),
 			_ => Ok(None),
 		},
 	)

@@ -72,10 +72,29 @@ pub fn test_runtime(wasm: Option<&'static [u8]>, name: &str) -> Result<&'static 
 	})
 }
 
+/// Writes the node's raw `local` chain spec, genesis built by the node itself, and returns
+/// its path. Zombienet must get a raw spec: turning a plain one into raw in its own process
+/// runs the runtime's genesis build without the node's host functions (the BLS12-381 calls
+/// that check the genesis verifying keys), which traps.
+pub fn local_raw_spec(dir: &Path) -> Result<PathBuf> {
+	let spec = node_local_raw_spec()?;
+	write_spec(dir, &spec)
+}
+
 /// Writes the raw `local` chain spec of the node with its runtime code replaced by `code`,
 /// and returns its path. The genesis state is otherwise the node's own `local` preset
 /// (Alice, Bob and Charlie validate; no sudo key).
 pub fn local_spec_with_code(dir: &Path, code: &[u8]) -> Result<PathBuf> {
+	let mut spec = node_local_raw_spec()?;
+	// `:code`, hex-encoded, is where a raw chain spec keeps the runtime.
+	let code_entry = spec
+		.pointer_mut("/genesis/raw/top/0x3a636f6465")
+		.ok_or_else(|| anyhow!("the raw chain spec has no :code entry"))?;
+	*code_entry = serde_json::Value::String(format!("0x{}", hex_encode(code)));
+	write_spec(dir, &spec)
+}
+
+fn node_local_raw_spec() -> Result<serde_json::Value> {
 	let node = node_binary()?;
 	let output = std::process::Command::new(&node)
 		.args(["build-spec", "--chain", "local", "--raw", "--disable-default-bootnode"])
@@ -84,15 +103,12 @@ pub fn local_spec_with_code(dir: &Path, code: &[u8]) -> Result<PathBuf> {
 	if !output.status.success() {
 		bail!("build-spec failed: {}", String::from_utf8_lossy(&output.stderr));
 	}
-	let mut spec: serde_json::Value =
-		serde_json::from_slice(&output.stdout).context("build-spec printed invalid JSON")?;
-	// `:code`, hex-encoded, is where a raw chain spec keeps the runtime.
-	let code_entry = spec
-		.pointer_mut("/genesis/raw/top/0x3a636f6465")
-		.ok_or_else(|| anyhow!("the raw chain spec has no :code entry"))?;
-	*code_entry = serde_json::Value::String(format!("0x{}", hex_encode(code)));
+	serde_json::from_slice(&output.stdout).context("build-spec printed invalid JSON")
+}
+
+fn write_spec(dir: &Path, spec: &serde_json::Value) -> Result<PathBuf> {
 	let path = dir.join("local-raw.json");
-	std::fs::write(&path, serde_json::to_vec_pretty(&spec)?)
+	std::fs::write(&path, serde_json::to_vec_pretty(spec)?)
 		.with_context(|| format!("cannot write {}", path.display()))?;
 	Ok(path)
 }

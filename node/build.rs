@@ -1,6 +1,6 @@
 //! Embeds the git commit and build profile into `--version`, and rebuilds on git changes.
 
-use polkadot_sdk::substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
 
 fn main() {
 	generate_cargo_keys();

@@ -133,53 +133,59 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| {
 				match cmd {
-				BenchmarkCmd::Pallet(cmd) => {
-					if !cfg!(feature = "runtime-benchmarks") {
-						return Err("runtime benchmarks are not compiled in: build the node with \
+					BenchmarkCmd::Pallet(cmd) => {
+						if !cfg!(feature = "runtime-benchmarks") {
+							return Err(
+								"runtime benchmarks are not compiled in: build the node with \
 						            `--features runtime-benchmarks`"
-							.into());
-					}
-					// The same BLS12-381 host calls as the node's executor, so proof
-					// verification is benchmarked as it runs on chain.
-					cmd.run_with_spec::<
+									.into(),
+							);
+						}
+						// The same BLS12-381 host calls as the node's executor, so proof
+						// verification is benchmarked as it runs on chain.
+						cmd.run_with_spec::<
 						sp_runtime::traits::HashingFor<Block>,
 						service::ExtraHostFunctions,
 					>(Some(config.chain_spec))
-				}
-				BenchmarkCmd::Block(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
-					cmd.run(client)
-				}
-				#[cfg(not(feature = "runtime-benchmarks"))]
-				BenchmarkCmd::Storage(_) => Err("storage benchmarks are not compiled in: build \
+					}
+					BenchmarkCmd::Block(cmd) => {
+						let PartialComponents { client, .. } = service::new_partial(&config)?;
+						cmd.run(client)
+					}
+					#[cfg(not(feature = "runtime-benchmarks"))]
+					BenchmarkCmd::Storage(_) => Err("storage benchmarks are not compiled in: build \
 				                                 the node with `--features runtime-benchmarks`"
-					.into()),
-				#[cfg(feature = "runtime-benchmarks")]
-				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
-					let db = backend.expose_db();
-					let storage = backend.expose_storage();
-					let shared_cache = backend.expose_shared_trie_cache();
-					cmd.run(config, client, db, storage, shared_cache)
-				}
-				BenchmarkCmd::Machine(cmd) => {
-					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
-				}
-				BenchmarkCmd::Overhead(cmd) => cmd.run_with_default_builder_and_spec::<
-					Block,
-					service::ExtraHostFunctions,
-				>(Some(config.chain_spec)),
-				BenchmarkCmd::Extrinsic(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
-					// `System::remark` signed by a development account, as the overhead
-					// benchmark builds it; `--pallet system --extrinsic remark` selects it.
-					let remark = polkadot_sdk::frame_benchmarking_cli::DynamicRemarkBuilder::new_from_client(
+						.into()),
+					#[cfg(feature = "runtime-benchmarks")]
+					BenchmarkCmd::Storage(cmd) => {
+						let PartialComponents { client, backend, .. } =
+							service::new_partial(&config)?;
+						let db = backend.expose_db();
+						let storage = backend.expose_storage();
+						let shared_cache = backend.expose_shared_trie_cache();
+						cmd.run(config, client, db, storage, shared_cache)
+					}
+					BenchmarkCmd::Machine(cmd) => {
+						cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
+					}
+					BenchmarkCmd::Overhead(cmd) => cmd
+						.run_with_default_builder_and_spec::<Block, service::ExtraHostFunctions>(
+							Some(config.chain_spec),
+						),
+					BenchmarkCmd::Extrinsic(cmd) => {
+						let PartialComponents { client, .. } = service::new_partial(&config)?;
+						// `System::remark` signed by a development account, as the overhead
+						// benchmark builds it; `--pallet system --extrinsic remark` selects it.
+						let remark = polkadot_sdk::frame_benchmarking_cli::DynamicRemarkBuilder::new_from_client(
 						client.clone(),
 					)?;
-					let factory = polkadot_sdk::frame_benchmarking_cli::ExtrinsicFactory(vec![Box::new(remark)]);
-					cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+						let factory =
+							polkadot_sdk::frame_benchmarking_cli::ExtrinsicFactory(vec![Box::new(
+								remark,
+							)]);
+						cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+					}
 				}
-			}
 			})
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {

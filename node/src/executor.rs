@@ -120,7 +120,8 @@ impl NodeExecutor {
 			.decryption_keys
 			.iter()
 			.map(|dir| {
-				let keys = OwnerKeys::load(dir).map_err(|error| format!("--fhe-keys {}: {error}", dir.display()))?;
+				let keys = OwnerKeys::load(dir)
+					.map_err(|error| format!("--fhe-keys {}: {error}", dir.display()))?;
 				log::info!(
 					target: LOG_TARGET,
 					"decryptor for key commitment 0x{} ({})",
@@ -178,8 +179,9 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 			let job = W::job(&request);
 			let started = std::time::Instant::now();
 			// A panic inside tfhe or arkworks on hostile input must not take the node down.
-			let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(request)))
-				.unwrap_or_else(|_| Err("the task panicked".into()));
+			let outcome =
+				std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(request)))
+					.unwrap_or_else(|_| Err("the task panicked".into()));
 			let status = match outcome {
 				Ok(output) => {
 					log::info!(target: LOG_TARGET, "job {job}: done in {:.1} s", started.elapsed().as_secs_f64());
@@ -210,7 +212,10 @@ fn read_blob(read: &OffchainReader, blob: &BlobRef) -> Result<Vec<u8>, String> {
 		)
 	})?;
 	if tokenfactory_fhe::blake2_256(&bytes) != blob.hash {
-		return Err(format!("blob 0x{} does not match its registered hash", tokenfactory_fhe::hex(&blob.hash)));
+		return Err(format!(
+			"blob 0x{} does not match its registered hash",
+			tokenfactory_fhe::hex(&blob.hash)
+		));
 	}
 	Ok(bytes)
 }
@@ -256,7 +261,8 @@ impl Evaluator {
 		let public = PublicKeySet::from_blobs(&server_key, &public_key, &crs)
 			.map_err(|error| format!("key set {}: {error}", keys.id))?;
 		let worker = Arc::new(
-			Worker::new(&public, self.threads).map_err(|error| format!("key set {}: {error}", keys.id))?,
+			Worker::new(&public, self.threads)
+				.map_err(|error| format!("key set {}: {error}", keys.id))?,
 		);
 		log::info!(
 			target: LOG_TARGET,
@@ -410,7 +416,11 @@ impl Executor for NodeExecutor {
 	}
 
 	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput> {
-		self.shared.evaluations.lock().map(|mut tasks| tasks.get(job)).unwrap_or(TaskStatus::Unknown)
+		self.shared
+			.evaluations
+			.lock()
+			.map(|mut tasks| tasks.get(job))
+			.unwrap_or(TaskStatus::Unknown)
 	}
 
 	fn decryption_keys(&self) -> Vec<FieldBytes> {

@@ -152,7 +152,9 @@ fn start_executor(
 	use polkadot_sdk::{sc_chain_spec::ChainType, sp_core::offchain::OffchainStorage};
 	let storage = backend.offchain_storage();
 	let read: crate::executor::OffchainReader = Arc::new(move |key: &[u8]| {
-		storage.as_ref().and_then(|storage| storage.get(polkadot_sdk::sp_offchain::STORAGE_PREFIX, key))
+		storage
+			.as_ref()
+			.and_then(|storage| storage.get(polkadot_sdk::sp_offchain::STORAGE_PREFIX, key))
 	});
 	let proving_keys = compute.zk_keys.clone().unwrap_or_else(|| {
 		std::env::var_os("HOME")

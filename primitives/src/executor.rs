@@ -194,7 +194,10 @@ pub trait TokenfactoryExecutor {
 	}
 
 	/// Where the evaluation of `job` stands.
-	fn evaluation_status(&mut self, job: JobId) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
+	fn evaluation_status(
+		&mut self,
+		job: JobId,
+	) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
 		match self.extension::<ExecutorExt>() {
 			Some(executor) => executor.0.evaluation_status(job),
 			None => TaskStatus::Failed(b"no executor in this context".to_vec()),

@@ -35,14 +35,16 @@ pub mod test_runtimes {
 
 extern crate alloc;
 
-// Declared before `apis`: its macros are used there.
-pub mod apis;
+// Declared before `apis`, with `macro_use`: the macros it defines are used there.
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benchmarks;
+pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 // `impl_opaque_keys!` and the runtime macro expand to code that names `Vec`.
 use alloc::vec::Vec;

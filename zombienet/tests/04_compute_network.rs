@@ -23,9 +23,9 @@ mod common;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use common::{
-	account_of, bounded, create_collection, heights, hex_encode, local_spec_with_code,
-	node_binary, scratch_dir, submit_in_order, submit_to_best_block, submit_windowed,
-	test_runtime, upload, wait_finalized, with_network, Client, State,
+	account_of, bounded, create_collection, heights, hex_encode, local_spec_with_code, node_binary,
+	scratch_dir, submit_in_order, submit_to_best_block, submit_windowed, test_runtime, upload,
+	wait_finalized, with_network, Client, State,
 };
 use pallet_compute::{Job, JobStatus, Jobs, NextJobId, Worker, Workers};
 use pallet_data_registry::{
@@ -121,11 +121,16 @@ async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Resul
 	// Dave's keys exist before the network does: his node loads them when it starts.
 	let keys_dir = dir.join("owner-keys");
 	let keys = OwnerKeys::generate().map_err(|error| anyhow!("FHE key generation: {error}"))?;
-	keys.save(&keys_dir)
-		.map_err(|error| anyhow!("cannot save the owner's keys in {}: {error}", keys_dir.display()))?;
-	let key_blobs = keys.public.to_blobs().map_err(|error| anyhow!("key serialization: {error}"))?;
+	keys.save(&keys_dir).map_err(|error| {
+		anyhow!("cannot save the owner's keys in {}: {error}", keys_dir.display())
+	})?;
+	let key_blobs =
+		keys.public.to_blobs().map_err(|error| anyhow!("key serialization: {error}"))?;
 	let key_manifest = dataset::key_set_manifest(&key_blobs, max_chunk());
-	check_manifest(&key_manifest, &key_pieces(&key_blobs).iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+	check_manifest(
+		&key_manifest,
+		&key_pieces(&key_blobs).iter().map(Vec::as_slice).collect::<Vec<_>>(),
+	)?;
 	clock.log(format!(
 		"owner keys generated in {}: {} pieces: server key {:.1} MB, public key {} KB, CRS {} KB",
 		keys_dir.display(),
@@ -167,9 +172,9 @@ async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Resul
 	let circuit = circuit_blocks(&query, &schema.widths(), data.rows.len())?;
 	let zk_dir = proving_key_dir(&dir);
 	let started = Instant::now();
-	ProvingKeys::new(zk_dir.clone(), true)
-		.get(circuit as usize)
-		.map_err(|error| anyhow!("the development proving key of the {circuit}-block circuit: {error}"))?;
+	ProvingKeys::new(zk_dir.clone(), true).get(circuit as usize).map_err(|error| {
+		anyhow!("the development proving key of the {circuit}-block circuit: {error}")
+	})?;
 	clock.log(format!(
 		"proving key of the {circuit}-block circuit ready in {:.1} s ({})",
 		started.elapsed().as_secs_f64(),
@@ -212,16 +217,8 @@ async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Resul
 		.await?;
 	clock.log("network spawned: alice, bob, charlie (validators, FHE workers), dave (decryptor)");
 
-	let setup = Setup {
-		clock,
-		data,
-		query,
-		circuit,
-		key_commitment,
-		key_blobs,
-		key_manifest,
-		encrypted,
-	};
+	let setup =
+		Setup { clock, data, query, circuit, key_commitment, key_blobs, key_manifest, encrypted };
 	with_network(network, |network| async move {
 		let result = run(&network, &setup).await;
 		(network, result)
@@ -261,8 +258,8 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	clock.log(format!("job {job} submitted by Eve: Mean(systolic) where diabetic == 1"));
 	let record = read_job(&state, job).await?;
 	ensure!(
-		record.workers.len() == workers.len() &&
-			workers.iter().all(|w| record.workers.iter().any(|a| &a.worker == w)),
+		record.workers.len() == workers.len()
+			&& workers.iter().all(|w| record.workers.iter().any(|a| &a.worker == w)),
 		"job {job} is not assigned to all three workers: {}",
 		summary(&record)
 	);
@@ -273,19 +270,32 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 			record.circuit_blocks, setup.circuit
 		));
 	}
-	let record = wait_job(&state, clock, job, &format!("job {job} to be revealed, with all three results"), JOB_TIMEOUT, |record| {
-		if let JobStatus::Refunded { reason } = &record.status {
-			bail!("job {job} was refunded ({reason:?}) instead of revealed: {}", summary(record));
-		}
-		if !record.result_phase_open && !record.all_submitted() {
-			bail!("a worker missed job 1's result deadline: {}", summary(record));
-		}
-		let revealed = matches!(record.status, JobStatus::Revealed { .. });
-		Ok((revealed && record.all_submitted()).then(|| record.clone()))
-	})
+	let record = wait_job(
+		&state,
+		clock,
+		job,
+		&format!("job {job} to be revealed, with all three results"),
+		JOB_TIMEOUT,
+		|record| {
+			if let JobStatus::Refunded { reason } = &record.status {
+				bail!(
+					"job {job} was refunded ({reason:?}) instead of revealed: {}",
+					summary(record)
+				);
+			}
+			if !record.result_phase_open && !record.all_submitted() {
+				bail!("a worker missed job 1's result deadline: {}", summary(record));
+			}
+			let revealed = matches!(record.status, JobStatus::Revealed { .. });
+			Ok((revealed && record.all_submitted()).then(|| record.clone()))
+		},
+	)
 	.await?;
 	check_revealed(clock, setup, &secret, job, &record, 3)?;
-	ensure!(escrow_of(&state, &eve_id).await? == 0, "Eve's escrow is still held after job {job} settled");
+	ensure!(
+		escrow_of(&state, &eve_id).await? == 0,
+		"Eve's escrow is still held after job {job} settled"
+	);
 
 	// 2. Charlie's node stops while job 2 is computing.
 	let charlie = network.get_node("charlie")?;
@@ -305,14 +315,21 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		 was injected: {}",
 		summary(&record)
 	);
-	let record = wait_job(&state, clock, job, &format!("job {job} to be revealed on two agreeing results"), JOB_TIMEOUT, |record| {
-		match &record.status {
-			JobStatus::Refunded { reason } =>
-				bail!("job {job} was refunded ({reason:?}) instead of revealed: {}", summary(record)),
+	let record = wait_job(
+		&state,
+		clock,
+		job,
+		&format!("job {job} to be revealed on two agreeing results"),
+		JOB_TIMEOUT,
+		|record| match &record.status {
+			JobStatus::Refunded { reason } => bail!(
+				"job {job} was refunded ({reason:?}) instead of revealed: {}",
+				summary(record)
+			),
 			JobStatus::Revealed { .. } => Ok(Some(record.clone())),
 			_ => Ok(None),
-		}
-	})
+		},
+	)
 	.await?;
 	check_revealed(clock, setup, &secret, job, &record, 2)?;
 	wait_block(
@@ -362,13 +379,22 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		.await
 		.context("submitting the third job")?;
 	clock.log(format!("dave's node stopped; job {job} submitted"));
-	let reveal_deadline = wait_job(&state, clock, job, &format!("job {job} to await its reveal"), JOB_TIMEOUT, |record| {
-		match &record.status {
+	let reveal_deadline = wait_job(
+		&state,
+		clock,
+		job,
+		&format!("job {job} to await its reveal"),
+		JOB_TIMEOUT,
+		|record| match &record.status {
 			JobStatus::AwaitingReveal { reveal_deadline, .. } => Ok(Some(*reveal_deadline)),
 			JobStatus::Computing => Ok(None),
-			other => bail!("job {job} is {:?} before any reveal could be due: {}", other.phase(), summary(record)),
-		}
-	})
+			other => bail!(
+				"job {job} is {:?} before any reveal could be due: {}",
+				other.phase(),
+				summary(record)
+			),
+		},
+	)
 	.await?;
 	let reason = wait_job(
 		&state,
@@ -378,16 +404,27 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		JOB_TIMEOUT,
 		|record| match &record.status {
 			JobStatus::Refunded { reason } => Ok(Some(*reason)),
-			JobStatus::Revealed { .. } =>
-				bail!("job {job} was revealed although the owner's node is stopped: {}", summary(record)),
+			JobStatus::Revealed { .. } => bail!(
+				"job {job} was revealed although the owner's node is stopped: {}",
+				summary(record)
+			),
 			_ => Ok(None),
 		},
 	)
 	.await?;
-	ensure!(reason == RefundReason::RevealTimeout, "job {job} was refunded for {reason:?}, not RevealTimeout");
+	ensure!(
+		reason == RefundReason::RevealTimeout,
+		"job {job} was refunded for {reason:?}, not RevealTimeout"
+	);
 	let (best, _) = state.best().await?;
-	ensure!(best >= reveal_deadline, "job {job} was refunded at #{best}, before its reveal deadline #{reveal_deadline}");
-	ensure!(escrow_of(&state, &eve_id).await? == 0, "Eve's escrow is still held after job {job}'s refund");
+	ensure!(
+		best >= reveal_deadline,
+		"job {job} was refunded at #{best}, before its reveal deadline #{reveal_deadline}"
+	);
+	ensure!(
+		escrow_of(&state, &eve_id).await? == 0,
+		"Eve's escrow is still held after job {job}'s refund"
+	);
 	let free_after = free_balance(&state, &eve_id).await?;
 	let fee = free_before.saturating_sub(free_after);
 	ensure!(
@@ -420,7 +457,11 @@ async fn register_and_upload(client: &Client, state: &State, setup: &Setup) -> R
 	let dave = dev::dave();
 	let (_, at) = state.best().await?;
 	let collection: u32 = state
-		.read(at, &pallet_nfts::NextCollectionId::<Runtime, ()>::hashed_key(), "the next collection id")
+		.read(
+			at,
+			&pallet_nfts::NextCollectionId::<Runtime, ()>::hashed_key(),
+			"the next collection id",
+		)
 		.await?
 		.unwrap_or(0);
 	let key_set: u32 = state
@@ -495,13 +536,15 @@ async fn register_and_upload(client: &Client, state: &State, setup: &Setup) -> R
 		calls.push(upload(BlobTarget::Dataset(dataset), index, chunk)?);
 	}
 
-	let bytes: usize = pieces.iter().map(|piece| piece.len()).sum::<usize>() +
-		setup.encrypted.chunks.iter().map(Vec::len).sum::<usize>();
+	let bytes: usize = pieces.iter().map(|piece| piece.len()).sum::<usize>()
+		+ setup.encrypted.chunks.iter().map(Vec::len).sum::<usize>();
 	let count = calls.len();
 	let started = Instant::now();
 	tokio::time::timeout(UPLOAD_TIMEOUT, submit_windowed(client, &dave, calls, UPLOAD_WINDOW))
 		.await
-		.map_err(|_| anyhow!("the registration and uploads did not finish within {UPLOAD_TIMEOUT:?}"))?
+		.map_err(|_| {
+			anyhow!("the registration and uploads did not finish within {UPLOAD_TIMEOUT:?}")
+		})?
 		.context("registering and uploading the key set and the dataset")?;
 	let seconds = started.elapsed().as_secs_f64();
 	clock.log(format!(
@@ -534,10 +577,8 @@ async fn submit_job(
 	consumer_key: SealingKey,
 	to_best_block: bool,
 ) -> Result<JobId> {
-	let job: JobId = state
-		.read_best(&NextJobId::<Runtime>::hashed_key(), "the next job id")
-		.await?
-		.unwrap_or(0);
+	let job: JobId =
+		state.read_best(&NextJobId::<Runtime>::hashed_key(), "the next job id").await?.unwrap_or(0);
 	let call = RuntimeCall::Compute(ComputeCall::submit_job {
 		dataset,
 		query: query.clone(),
@@ -598,7 +639,8 @@ fn check_revealed(
 	)
 	.map_err(|error| anyhow!("job {job}'s digits do not fit the query's layout: {error}"))?;
 	let answer = AggregateResult::from_outputs(&outputs);
-	let expected = AggregateResult::from_outputs(&record.query.evaluate_plaintext(&setup.data.rows));
+	let expected =
+		AggregateResult::from_outputs(&record.query.evaluate_plaintext(&setup.data.rows));
 	ensure!(
 		expected.gate_passed,
 		"the test table selects too few rows for the cohort gate: {expected:?}"
@@ -646,7 +688,9 @@ async fn wait_job<T>(
 			return Ok(value);
 		}
 		if started.elapsed() > timeout {
-			bail!("timed out after {timeout:?} waiting for {what}; at #{number} job {job} is {last}");
+			bail!(
+				"timed out after {timeout:?} waiting for {what}; at #{number} job {job} is {last}"
+			);
 		}
 		tokio::time::sleep(POLL).await;
 	}
@@ -749,7 +793,11 @@ impl Ledger {
 async fn ledger(state: &State) -> Result<Ledger> {
 	let (_, at) = state.best().await?;
 	let issuance: Balance = state
-		.read(at, &pallet_balances::TotalIssuance::<Runtime, ()>::hashed_key(), "the total issuance")
+		.read(
+			at,
+			&pallet_balances::TotalIssuance::<Runtime, ()>::hashed_key(),
+			"the total issuance",
+		)
 		.await?
 		.unwrap_or(0);
 	let accounts: Vec<(Vec<u8>, AccountInfo)> = state
@@ -780,7 +828,9 @@ fn summary(record: &Job<Runtime>) -> String {
 		.workers
 		.iter()
 		.map(|assignment| match assignment.result {
-			Some(result) => format!("{}={}", name(&assignment.worker), hex_encode(&result.digest[..4])),
+			Some(result) => {
+				format!("{}={}", name(&assignment.worker), hex_encode(&result.digest[..4]))
+			}
 			None => format!("{}=-", name(&assignment.worker)),
 		})
 		.collect();
@@ -861,8 +911,9 @@ fn blob_spec(entry: &BlobEntry) -> Result<BlobSpec> {
 /// `Mean(systolic) where diabetic == 1`, with no cohort minimum of its own (the dataset's
 /// applies).
 fn mean_systolic_of_diabetics(schema: &Schema) -> Result<Query> {
-	let column =
-		|name: &str| schema.column_index(name).ok_or_else(|| anyhow!("the schema has no column {name}"));
+	let column = |name: &str| {
+		schema.column_index(name).ok_or_else(|| anyhow!("the schema has no column {name}"))
+	};
 	Ok(Query {
 		program: Program::Mean { column: column("systolic")? },
 		filter: BoundedList::new(vec![Predicate {

@@ -66,9 +66,9 @@ impl Chain {
 	///
 	/// The node cannot be reached, or runs a runtime whose spec name is not `tokenfactory`.
 	pub async fn connect(url: &str) -> Result<Self> {
-		let raw = RpcClient::from_insecure_url(url)
-			.await
-			.with_context(|| format!("cannot reach a node at {url}: is it running? (scripts/dev.sh starts one)"))?;
+		let raw = RpcClient::from_insecure_url(url).await.with_context(|| {
+			format!("cannot reach a node at {url}: is it running? (scripts/dev.sh starts one)")
+		})?;
 		let client = Client::from_rpc_client(raw.clone())
 			.await
 			.with_context(|| format!("{url} did not answer as a Substrate node"))?;
@@ -139,23 +139,29 @@ impl Chain {
 		let started = Instant::now();
 		let mut pending = Vec::new();
 		for (nonce, call) in (first..).zip(calls) {
-			let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+			let params =
+				DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 			let payload = EncodedCall(call.encode());
 			let signed = self.client.tx().create_signed(&payload, signer, params).await?;
 			match signed.validate().await? {
 				ValidationResult::Valid(_) => {}
 				other => bail!("the node refuses the transaction (nonce {nonce}): {other:?}"),
 			}
-			pending.push(signed.submit_and_watch().await.context("the node refused the transaction")?);
+			pending
+				.push(signed.submit_and_watch().await.context("the node refused the transaction")?);
 		}
 		let mut included = Vec::new();
 		for (done, mut watch) in pending.into_iter().enumerate() {
 			let in_block = loop {
 				match watch.next().await {
-					Some(Ok(TxStatus::InBestBlock(in_block) | TxStatus::InFinalizedBlock(in_block))) => {
-						break in_block
-					}
-					Some(Ok(TxStatus::Invalid { message } | TxStatus::Dropped { message } | TxStatus::Error { message })) => {
+					Some(Ok(
+						TxStatus::InBestBlock(in_block) | TxStatus::InFinalizedBlock(in_block),
+					)) => break in_block,
+					Some(Ok(
+						TxStatus::Invalid { message }
+						| TxStatus::Dropped { message }
+						| TxStatus::Error { message },
+					)) => {
 						bail!("the transaction was dropped: {message}")
 					}
 					Some(Ok(_)) => continue,
@@ -188,10 +194,12 @@ impl Chain {
 	/// The node cannot serve the block's state.
 	pub async fn events_at(&self, block: Hash) -> Result<Vec<EventRecord>> {
 		// `System::Events` (private in frame-system): twox128("System") ++ twox128("Events").
-		let key = polkadot_sdk::frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
+		let key =
+			polkadot_sdk::frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
 		let bytes = self.client.storage().at(subxt::utils::H256(block.0)).fetch_raw(key).await?;
 		match bytes {
-			Some(bytes) => Vec::<EventRecord>::decode(&mut &bytes[..]).context("cannot decode the block's events"),
+			Some(bytes) => Vec::<EventRecord>::decode(&mut &bytes[..])
+				.context("cannot decode the block's events"),
 			None => Ok(Vec::new()),
 		}
 	}
@@ -203,7 +211,11 @@ impl Chain {
 	/// The node cannot serve it, or it does not decode as `V` (a client built for another
 	/// runtime).
 	pub async fn storage<V: Decode>(&self, key: Vec<u8>) -> Result<Option<V>> {
-		let best = self.rpc.chain_get_block_hash(None).await?.ok_or_else(|| anyhow!("the node has no best block"))?;
+		let best = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow!("the node has no best block"))?;
 		let bytes = self.client.storage().at(best).fetch_raw(key).await?;
 		bytes
 			.map(|bytes| V::decode(&mut &bytes[..]).context("a storage value does not decode: is this client built for this chain's runtime?"))
@@ -217,7 +229,11 @@ impl Chain {
 	///
 	/// The call fails, or its answer does not decode as `R`.
 	pub async fn runtime_api<R: Decode>(&self, function: &str, args: &impl Encode) -> Result<R> {
-		let best = self.rpc.chain_get_block_hash(None).await?.ok_or_else(|| anyhow!("the node has no best block"))?;
+		let best = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow!("the node has no best block"))?;
 		let bytes = self
 			.client
 			.runtime_api()
@@ -225,7 +241,8 @@ impl Chain {
 			.call_raw(function, Some(&args.encode()))
 			.await
 			.with_context(|| format!("runtime API {function}"))?;
-		R::decode(&mut &bytes[..]).with_context(|| format!("the answer of {function} does not decode"))
+		R::decode(&mut &bytes[..])
+			.with_context(|| format!("the answer of {function} does not decode"))
 	}
 
 	/// The best block's number.
@@ -234,7 +251,8 @@ impl Chain {
 	///
 	/// The node cannot serve its header.
 	pub async fn best_number(&self) -> Result<u32> {
-		let header = self.rpc.chain_get_header(None).await?.ok_or_else(|| anyhow!("no best header"))?;
+		let header =
+			self.rpc.chain_get_header(None).await?.ok_or_else(|| anyhow!("no best header"))?;
 		Ok(header.number)
 	}
 
@@ -244,7 +262,12 @@ impl Chain {
 	/// # Errors
 	///
 	/// `check`'s error, or the timeout.
-	pub async fn wait_for<T, F, Fut>(&self, what: &str, timeout: Duration, mut check: F) -> Result<T>
+	pub async fn wait_for<T, F, Fut>(
+		&self,
+		what: &str,
+		timeout: Duration,
+		mut check: F,
+	) -> Result<T>
 	where
 		F: FnMut() -> Fut,
 		Fut: std::future::Future<Output = Result<Option<T>>>,
@@ -265,15 +288,17 @@ impl Chain {
 /// A failed dispatch, with the pallet error's name and documentation when the node gave them.
 fn explain(error: subxt::Error) -> anyhow::Error {
 	match &error {
-		subxt::Error::Runtime(subxt::error::DispatchError::Module(module)) => match module.details() {
-			Ok(details) => anyhow!(
-				"{}::{}: {}",
-				details.pallet.name(),
-				details.variant.name,
-				details.variant.docs.join(" ")
-			),
-			Err(_) => anyhow!("{error}"),
-		},
+		subxt::Error::Runtime(subxt::error::DispatchError::Module(module)) => {
+			match module.details() {
+				Ok(details) => anyhow!(
+					"{}::{}: {}",
+					details.pallet.name(),
+					details.variant.name,
+					details.variant.docs.join(" ")
+				),
+				Err(_) => anyhow!("{error}"),
+			}
+		}
 		_ => anyhow!("{error}"),
 	}
 }

@@ -32,7 +32,12 @@ type ComputeEvent = pallet_compute::Event<Runtime>;
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn open_channel(chain: &Chain, wallet: &Wallet, payee: AccountId, deposit: Balance) -> Result<Report> {
+pub async fn open_channel(
+	chain: &Chain,
+	wallet: &Wallet,
+	payee: AccountId,
+	deposit: Balance,
+) -> Result<Report> {
 	let included = chain
 		.submit(
 			&wallet.keypair,
@@ -43,7 +48,10 @@ pub async fn open_channel(chain: &Chain, wallet: &Wallet, payee: AccountId, depo
 		)
 		.await?;
 	let channel = included.events.iter().find_map(|event| match event {
-		RuntimeEvent::PaymentChannels(pallet_payment_channels::Event::ChannelOpened { channel, .. }) => Some(*channel),
+		RuntimeEvent::PaymentChannels(pallet_payment_channels::Event::ChannelOpened {
+			channel,
+			..
+		}) => Some(*channel),
 		_ => None,
 	});
 	Ok(Report::new(format!("channel to {} opened with {}", ss58(&payee), format_amount(deposit)))
@@ -57,7 +65,12 @@ pub async fn open_channel(chain: &Chain, wallet: &Wallet, payee: AccountId, depo
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn top_up(chain: &Chain, wallet: &Wallet, channel: ChannelId, amount: Balance) -> Result<Report> {
+pub async fn top_up(
+	chain: &Chain,
+	wallet: &Wallet,
+	channel: ChannelId,
+	amount: Balance,
+) -> Result<Report> {
 	owner::simple(
 		chain,
 		wallet,
@@ -97,7 +110,10 @@ pub async fn finalize(chain: &Chain, wallet: &Wallet, channel: ChannelId) -> Res
 	.await
 }
 
-async fn channel(chain: &Chain, id: ChannelId) -> Result<pallet_payment_channels::ChannelOf<Runtime>> {
+async fn channel(
+	chain: &Chain,
+	id: ChannelId,
+) -> Result<pallet_payment_channels::ChannelOf<Runtime>> {
 	chain
 		.storage(pallet_payment_channels::Channels::<Runtime>::hashed_key_for(id))
 		.await?
@@ -147,10 +163,13 @@ pub async fn call(
 ) -> Result<Report> {
 	let started = Instant::now();
 	let DatasetView { record, schema } = owner::dataset(chain, dataset).await?;
-	let query = crate::query::parse(&schema, query_text).map_err(|error| fail(Failure::Input, error))?;
+	let query =
+		crate::query::parse(&schema, query_text).map_err(|error| fail(Failure::Input, error))?;
 	let quote: Result<Quote<Balance>, polkadot_sdk::sp_runtime::DispatchError> =
 		chain.runtime_api("ComputeApi_quote", &(dataset, query.clone())).await?;
-	let quote = quote.map_err(|error| fail(Failure::Chain, anyhow!("the chain would refuse this job: {error:?}")))?;
+	let quote = quote.map_err(|error| {
+		fail(Failure::Chain, anyhow!("the chain would refuse this job: {error:?}"))
+	})?;
 	progress(&format!(
 		"quote: {} for {} on dataset {dataset} ({}), {} workers, cohort gate {}",
 		format_amount(quote.price),
@@ -167,11 +186,16 @@ pub async fn call(
 			if amount > state.deposit {
 				return Err(fail(
 					Failure::Input,
-					anyhow!("channel {id} has {} left, the call costs {}: top it up", format_amount(state.unsettled()), format_amount(quote.price)),
+					anyhow!(
+						"channel {id} has {} left, the call costs {}: top it up",
+						format_amount(state.unsettled()),
+						format_amount(quote.price)
+					),
 				));
 			}
 			let voucher = Voucher::new(id, amount);
-			let signature = voucher.using_payload(&chain.genesis_hash(), |payload| wallet.sign(payload));
+			let signature =
+				voucher.using_payload(&chain.genesis_hash(), |payload| wallet.sign(payload));
 			Payment::Voucher { voucher, signature }
 		}
 	};
@@ -179,7 +203,12 @@ pub async fn call(
 	let included = chain
 		.submit(
 			&wallet.keypair,
-			RuntimeCall::Compute(ComputeCall::submit_job { dataset, query: query.clone(), payment, consumer_key: sealing.public() }),
+			RuntimeCall::Compute(ComputeCall::submit_job {
+				dataset,
+				query: query.clone(),
+				payment,
+				consumer_key: sealing.public(),
+			}),
 		)
 		.await
 		.map_err(|error| fail(Failure::Chain, error))?;
@@ -187,7 +216,9 @@ pub async fn call(
 		.events
 		.iter()
 		.find_map(|event| match event {
-			RuntimeEvent::Compute(ComputeEvent::JobSubmitted { job, workers, .. }) => Some((*job, workers.clone())),
+			RuntimeEvent::Compute(ComputeEvent::JobSubmitted { job, workers, .. }) => {
+				Some((*job, workers.clone()))
+			}
 			_ => None,
 		})
 		.ok_or_else(|| anyhow!("no JobSubmitted event"))?;
@@ -220,7 +251,8 @@ pub async fn call(
 					submitted.elapsed().as_secs_f64()
 				));
 			}
-			pallet_compute::JobStatus::Revealed { .. } | pallet_compute::JobStatus::Refunded { .. } => break record,
+			pallet_compute::JobStatus::Revealed { .. }
+			| pallet_compute::JobStatus::Refunded { .. } => break record,
 			_ => {}
 		}
 		if submitted.elapsed() > timeout {
@@ -234,41 +266,53 @@ pub async fn call(
 	let latency = submitted.elapsed();
 
 	let (result_commitment, sealed) = match &finished.status {
-		pallet_compute::JobStatus::Revealed { result_commitment, sealed, .. } => (*result_commitment, sealed.to_vec()),
+		pallet_compute::JobStatus::Revealed { result_commitment, sealed, .. } => {
+			(*result_commitment, sealed.to_vec())
+		}
 		pallet_compute::JobStatus::Refunded { reason } => {
-			return Err(fail(Failure::Timeout, anyhow!("job {job} was refunded ({reason:?}): nothing was charged")));
+			return Err(fail(
+				Failure::Timeout,
+				anyhow!("job {job} was refunded ({reason:?}): nothing was charged"),
+			));
 		}
 		_ => return Err(anyhow!("job {job} is not finished")),
 	};
-	progress(&format!("job {job}: proof verified on chain, result revealed ({:.1} s)", latency.as_secs_f64()));
+	progress(&format!(
+		"job {job}: proof verified on chain, result revealed ({:.1} s)",
+		latency.as_secs_f64()
+	));
 	let digits = tokenfactory_zk::reveal::open_reveal(&sealing, job, &result_commitment, &sealed)
 		.map_err(|error| fail(Failure::Verification, error))?;
 	let layout = finished
 		.query
 		.validate(&finished.schema, u64::from(finished.rows))
 		.map_err(|error| anyhow!("the job's query no longer validates: {error}"))?;
-	let outputs = outputs_from_digits(&digits, &layout, 4).map_err(|error| fail(Failure::Verification, error))?;
+	let outputs = outputs_from_digits(&digits, &layout, 4)
+		.map_err(|error| fail(Failure::Verification, error))?;
 	let aggregate = AggregateResult::from_outputs(&outputs);
 	let agreeing = match &finished.status {
-		pallet_compute::JobStatus::Revealed { digest, .. } => {
-			finished.workers.iter().filter(|a| a.result.is_some_and(|r| &r.digest == digest)).count()
-		}
+		pallet_compute::JobStatus::Revealed { digest, .. } => finished
+			.workers
+			.iter()
+			.filter(|a| a.result.is_some_and(|r| &r.digest == digest))
+			.count(),
 		_ => 0,
 	};
-	let report = Report::new(format!("job {job}: answer opened and checked against the proven commitment"))
-		.field("job", job)
-		.field("price", format_amount(finished.price))
-		.field("agreeing_workers", format!("{agreeing}/{}", finished.workers.len()))
-		.field("result_commitment", format!("0x{}", hex::encode(result_commitment)))
-		.field("latency_seconds", latency.as_secs_f64());
-	Ok(crate::local::describe_aggregate(report, &finished.query, &schema, &aggregate).took(started.elapsed()))
+	let report =
+		Report::new(format!("job {job}: answer opened and checked against the proven commitment"))
+			.field("job", job)
+			.field("price", format_amount(finished.price))
+			.field("agreeing_workers", format!("{agreeing}/{}", finished.workers.len()))
+			.field("result_commitment", format!("0x{}", hex::encode(result_commitment)))
+			.field("latency_seconds", latency.as_secs_f64());
+	Ok(crate::local::describe_aggregate(report, &finished.query, &schema, &aggregate)
+		.took(started.elapsed()))
 }
 
 async fn job_record(chain: &Chain, job: JobId) -> Result<pallet_compute::Job<Runtime>> {
-	chain
-		.storage(pallet_compute::Jobs::<Runtime>::hashed_key_for(job))
-		.await?
-		.ok_or_else(|| fail(Failure::Chain, anyhow!("no job {job} (finished jobs are kept for a day)")))
+	chain.storage(pallet_compute::Jobs::<Runtime>::hashed_key_for(job)).await?.ok_or_else(|| {
+		fail(Failure::Chain, anyhow!("no job {job} (finished jobs are kept for a day)"))
+	})
 }
 
 /// `jobs [ID]`.
@@ -277,7 +321,10 @@ async fn job_record(chain: &Chain, job: JobId) -> Result<pallet_compute::Job<Run
 ///
 /// No such job.
 pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
-	let next: JobId = chain.storage(pallet_compute::NextJobId::<Runtime>::hashed_key().to_vec()).await?.unwrap_or(0);
+	let next: JobId = chain
+		.storage(pallet_compute::NextJobId::<Runtime>::hashed_key().to_vec())
+		.await?
+		.unwrap_or(0);
 	let ids: Vec<JobId> = match job {
 		Some(job) => vec![job],
 		None => (next.saturating_sub(20)..next).collect(),
@@ -289,7 +336,9 @@ pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
 			.workers
 			.iter()
 			.map(|a| match a.result {
-				Some(result) => format!("{}: 0x{}…", ss58(&a.worker), &hex::encode(result.digest)[..12]),
+				Some(result) => {
+					format!("{}: 0x{}…", ss58(&a.worker), &hex::encode(result.digest)[..12])
+				}
 				None => format!("{}: pending", ss58(&a.worker)),
 			})
 			.collect();
@@ -316,11 +365,21 @@ pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
 /// # Errors
 ///
 /// A refused transaction, or a key that is not 32 bytes of hex.
-pub async fn register_worker(chain: &Chain, wallet: &Wallet, key: &str, bond: Balance) -> Result<Report> {
+pub async fn register_worker(
+	chain: &Chain,
+	wallet: &Wallet,
+	key: &str,
+	bond: Balance,
+) -> Result<Report> {
 	let bytes: [u8; 32] = hex::decode(key.trim_start_matches("0x"))
 		.ok()
 		.and_then(|bytes| bytes.try_into().ok())
-		.ok_or_else(|| fail(Failure::Input, anyhow!("the worker key is its sr25519 public key, 32 bytes of hex")))?;
+		.ok_or_else(|| {
+			fail(
+				Failure::Input,
+				anyhow!("the worker key is its sr25519 public key, 32 bytes of hex"),
+			)
+		})?;
 	owner::simple(
 		chain,
 		wallet,
@@ -339,10 +398,10 @@ pub async fn register_worker(chain: &Chain, wallet: &Wallet, key: &str, bond: Ba
 ///
 /// Not a worker.
 pub async fn show_worker(chain: &Chain, who: AccountId) -> Result<Report> {
-	let worker: pallet_compute::Worker<Runtime> = chain
-		.storage(pallet_compute::Workers::<Runtime>::hashed_key_for(&who))
-		.await?
-		.ok_or_else(|| fail(Failure::Chain, anyhow!("{} is not a registered worker", ss58(&who))))?;
+	let worker: pallet_compute::Worker<Runtime> =
+		chain.storage(pallet_compute::Workers::<Runtime>::hashed_key_for(&who)).await?.ok_or_else(
+			|| fail(Failure::Chain, anyhow!("{} is not a registered worker", ss58(&who))),
+		)?;
 	Ok(Report::new(format!("worker {}", ss58(&who)))
 		.field("key", format!("0x{}", hex::encode(worker.key.0)))
 		.field("bond", format_amount(worker.bond))

@@ -77,8 +77,11 @@ pub fn parse_amount(text: &str) -> anyhow::Result<u128> {
 		anyhow::bail!("{text:?} is not an amount of TFU (up to {decimals} decimals)");
 	}
 	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse()? };
-	let fraction: u128 =
-		if fraction.is_empty() { 0 } else { format!("{fraction:0<width$}", width = decimals as usize).parse()? };
+	let fraction: u128 = if fraction.is_empty() {
+		0
+	} else {
+		format!("{fraction:0<width$}", width = decimals as usize).parse()?
+	};
 	whole
 		.checked_mul(tokenfactory_runtime::UNIT)
 		.and_then(|planck| planck.checked_add(fraction))

@@ -74,7 +74,10 @@ pub fn keys_new(dir: &Path) -> Result<Report> {
 		.field("public_key_bytes", blobs.public_key.len())
 		.field("crs_bytes", blobs.crs.len())
 		.field("keygen_seconds", generated.as_secs_f64())
-		.field("secret", format!("{} (mode 0600): never share it", dir.join("client.key").display()))
+		.field(
+			"secret",
+			format!("{} (mode 0600): never share it", dir.join("client.key").display()),
+		)
 		.took(started.elapsed()))
 }
 
@@ -104,17 +107,27 @@ pub fn encrypt(
 	let schema = Schema::parse(schema).map_err(|error| fail(Failure::Input, error))?;
 	let data = dataset::read_csv_file(csv, &schema).map_err(|error| fail(Failure::Input, error))?;
 	let options = EncryptOptions { rows_per_chunk, progress: true, threads: 2 };
-	let encrypted = dataset::encrypt(keys, dataset_id, &data, &options).map_err(|error| fail(Failure::Input, error))?;
+	let encrypted = dataset::encrypt(keys, dataset_id, &data, &options)
+		.map_err(|error| fail(Failure::Input, error))?;
 	std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
 	for (index, chunk) in encrypted.chunks.iter().enumerate() {
-		std::fs::write(chunk_path(out, index), chunk).with_context(|| format!("cannot write into {}", out.display()))?;
+		std::fs::write(chunk_path(out, index), chunk)
+			.with_context(|| format!("cannot write into {}", out.display()))?;
 	}
 	let manifest = EncryptedManifest {
 		dataset_id,
-		schema: schema.columns().iter().map(|column| (column.name.clone(), column.width.bits())).collect(),
+		schema: schema
+			.columns()
+			.iter()
+			.map(|column| (column.name.clone(), column.width.bits()))
+			.collect(),
 		rows: encrypted.rows,
 		rows_per_chunk: encrypted.rows_per_chunk,
-		chunk_hashes: encrypted.chunks.iter().map(|chunk| tokenfactory_fhe::hex(&tokenfactory_fhe::blake2_256(chunk))).collect(),
+		chunk_hashes: encrypted
+			.chunks
+			.iter()
+			.map(|chunk| tokenfactory_fhe::hex(&tokenfactory_fhe::blake2_256(chunk)))
+			.collect(),
 		key_set: tokenfactory_fhe::hex(&keys.id()),
 	};
 	std::fs::write(out.join("manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
@@ -135,11 +148,15 @@ pub fn encrypt(
 /// A missing or malformed manifest or chunk.
 pub fn read_encrypted(dir: &Path) -> Result<(EncryptedManifest, Vec<Vec<u8>>)> {
 	let manifest: EncryptedManifest = serde_json::from_slice(
-		&std::fs::read(dir.join("manifest.json")).with_context(|| format!("no manifest.json in {}", dir.display()))?,
+		&std::fs::read(dir.join("manifest.json"))
+			.with_context(|| format!("no manifest.json in {}", dir.display()))?,
 	)
 	.context("manifest.json is malformed")?;
 	let chunks = (0..manifest.chunk_hashes.len())
-		.map(|index| std::fs::read(chunk_path(dir, index)).with_context(|| format!("chunk {index} is missing")))
+		.map(|index| {
+			std::fs::read(chunk_path(dir, index))
+				.with_context(|| format!("chunk {index} is missing"))
+		})
 		.collect::<Result<Vec<_>>>()?;
 	Ok((manifest, chunks))
 }
@@ -150,12 +167,19 @@ pub fn read_encrypted(dir: &Path) -> Result<(EncryptedManifest, Vec<Vec<u8>>)> {
 /// # Errors
 ///
 /// Bad keys, a chunk that fails verification (named), an invalid query.
-pub fn eval(keys_dir: &Path, dir: &Path, query_text: &str, threads: usize, out: &Path) -> Result<Report> {
+pub fn eval(
+	keys_dir: &Path,
+	dir: &Path,
+	query_text: &str,
+	threads: usize,
+	out: &Path,
+) -> Result<Report> {
 	let started = Instant::now();
 	let keys = PublicKeySet::load(keys_dir).map_err(|error| fail(Failure::Input, error))?;
 	let (manifest, chunks) = read_encrypted(dir)?;
 	let schema = manifest.named_schema()?;
-	let query = crate::query::parse(&schema, query_text).map_err(|error| fail(Failure::Input, error))?;
+	let query =
+		crate::query::parse(&schema, query_text).map_err(|error| fail(Failure::Input, error))?;
 	let worker = Worker::new(&keys, threads)?;
 	let descriptor = DatasetDescriptor {
 		dataset_id: manifest.dataset_id,
@@ -164,12 +188,15 @@ pub fn eval(keys_dir: &Path, dir: &Path, query_text: &str, threads: usize, out: 
 		chunk_hashes: chunks.iter().map(|chunk| tokenfactory_fhe::blake2_256(chunk)).collect(),
 	};
 	let verify_started = Instant::now();
-	let verified = worker.verify_dataset(&descriptor, &chunks).map_err(|error| fail(Failure::Verification, error))?;
+	let verified = worker
+		.verify_dataset(&descriptor, &chunks)
+		.map_err(|error| fail(Failure::Verification, error))?;
 	let verify_seconds = verify_started.elapsed().as_secs_f64();
 	let eval_started = Instant::now();
 	let result = worker.evaluate(&verified, &query).map_err(|error| fail(Failure::Input, error))?;
 	let eval_seconds = eval_started.elapsed().as_secs_f64();
-	std::fs::write(out, result.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+	std::fs::write(out, result.to_bytes())
+		.with_context(|| format!("cannot write {}", out.display()))?;
 	Ok(Report::new(format!("evaluated under FHE into {}", out.display()))
 		.field("query", crate::query::describe(&schema, &query))
 		.field("digest", format!("0x{}", tokenfactory_fhe::hex(&result.digest())))
@@ -190,9 +217,13 @@ pub fn decrypt(keys_dir: &Path, dir: &Path, query_text: &str, result: &Path) -> 
 	let schema = manifest.named_schema()?;
 	let query = crate::query::parse(&schema, query_text)?;
 	let widths: Vec<ColumnWidth> = schema.iter().map(|(_, width)| *width).collect();
-	let layout = query.validate(&widths, manifest.rows).map_err(|error| fail(Failure::Input, anyhow!("{error}")))?;
-	let bytes = std::fs::read(result).with_context(|| format!("cannot read {}", result.display()))?;
-	let aggregate = keys.decrypt(&bytes, &layout).map_err(|error| fail(Failure::Verification, error))?;
+	let layout = query
+		.validate(&widths, manifest.rows)
+		.map_err(|error| fail(Failure::Input, anyhow!("{error}")))?;
+	let bytes =
+		std::fs::read(result).with_context(|| format!("cannot read {}", result.display()))?;
+	let aggregate =
+		keys.decrypt(&bytes, &layout).map_err(|error| fail(Failure::Verification, error))?;
 	Ok(describe_aggregate(Report::new("decrypted"), &query, &schema, &aggregate))
 }
 
@@ -209,7 +240,10 @@ pub fn describe_aggregate(
 	if !aggregate.gate_passed {
 		report.push(
 			"answer",
-			json!(format!("refused by the cohort gate: fewer than {} rows match", query.min_cohort)),
+			json!(format!(
+				"refused by the cohort gate: fewer than {} rows match",
+				query.min_cohort
+			)),
 		);
 		return report;
 	}

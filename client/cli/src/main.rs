@@ -17,7 +17,11 @@ use tokenfactory_cli::{
 use tokenfactory_primitives::datasets::ProgramKind;
 
 #[derive(Parser)]
-#[command(name = "tokenfactory", version, about = "Token Factory: paid, private computation on encrypted data")]
+#[command(
+	name = "tokenfactory",
+	version,
+	about = "Token Factory: paid, private computation on encrypted data"
+)]
 struct Cli {
 	/// The node to talk to.
 	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
@@ -397,7 +401,10 @@ fn programs(text: &str) -> Result<Vec<ProgramKind>> {
 			"mean" => Ok(ProgramKind::Mean),
 			"histogram" => Ok(ProgramKind::Histogram),
 			"weighted" => Ok(ProgramKind::WeightedSum),
-			other => Err(fail(Failure::Input, anyhow!("{other:?} is not a program: count, sum, mean, histogram, weighted"))),
+			other => Err(fail(
+				Failure::Input,
+				anyhow!("{other:?} is not a program: count, sum, mean, histogram, weighted"),
+			)),
 		})
 		.collect()
 }
@@ -407,15 +414,25 @@ fn amount(text: &str) -> Result<u128> {
 }
 
 async fn run(cli: Cli) -> Result<Report> {
-	let chain = || async { Chain::connect(&cli.url).await.map_err(|error| fail(Failure::Chain, error)) };
+	let chain =
+		|| async { Chain::connect(&cli.url).await.map_err(|error| fail(Failure::Chain, error)) };
 	let wallet = || Wallet::from_uri(&cli.suri).map_err(|error| fail(Failure::Input, error));
 	// Progress goes to stderr, so that `--json` output on stdout stays one object.
 	let say = |line: &str| eprintln!("  .. {line}");
 	match cli.command {
 		Command::Keys(KeysCommand::New { out }) => local::keys_new(&out),
-		Command::Dataset(DatasetCommand::Encrypt { keys, csv, schema, dataset_id, out, rows_per_chunk }) => {
-			let keys = tokenfactory_fhe::PublicKeySet::load(&keys).map_err(|error| fail(Failure::Input, error))?;
-			local::encrypt(&keys, &csv, &schema, dataset_id, rows_per_chunk, &out).map(|(_, _, _, report)| report)
+		Command::Dataset(DatasetCommand::Encrypt {
+			keys,
+			csv,
+			schema,
+			dataset_id,
+			out,
+			rows_per_chunk,
+		}) => {
+			let keys = tokenfactory_fhe::PublicKeySet::load(&keys)
+				.map_err(|error| fail(Failure::Input, error))?;
+			local::encrypt(&keys, &csv, &schema, dataset_id, rows_per_chunk, &out)
+				.map(|(_, _, _, report)| report)
 		}
 		Command::Dataset(DatasetCommand::Register {
 			keys,
@@ -450,30 +467,45 @@ async fn run(cli: Cli) -> Result<Report> {
 		Command::Dataset(DatasetCommand::SetPrice { dataset, price }) => {
 			owner::set_price(&chain().await?, &wallet()?, dataset, amount(&price)?).await
 		}
-		Command::Dataset(DatasetCommand::Retire { dataset }) => owner::retire(&chain().await?, &wallet()?, dataset).await,
-		Command::Dataset(DatasetCommand::Show { dataset }) => owner::show_dataset(&chain().await?, dataset).await,
+		Command::Dataset(DatasetCommand::Retire { dataset }) => {
+			owner::retire(&chain().await?, &wallet()?, dataset).await
+		}
+		Command::Dataset(DatasetCommand::Show { dataset }) => {
+			owner::show_dataset(&chain().await?, dataset).await
+		}
 		Command::Datasets => owner::list_datasets(&chain().await?).await,
-		Command::Eval { keys, encrypted, query, out, threads } => local::eval(&keys, &encrypted, &query, threads, &out),
-		Command::Decrypt { keys, encrypted, query, result } => local::decrypt(&keys, &encrypted, &query, &result),
+		Command::Eval { keys, encrypted, query, out, threads } => {
+			local::eval(&keys, &encrypted, &query, threads, &out)
+		}
+		Command::Decrypt { keys, encrypted, query, result } => {
+			local::decrypt(&keys, &encrypted, &query, &result)
+		}
 		Command::Zk(ZkCommand::Setup { out, dev, blocks }) => zk::setup(&out, &blocks, dev),
 		Command::Zk(ZkCommand::Prove { keys, zk: dir, result, job, consumer_key, dev }) => {
 			zk::prove(&keys, &dir, &result, job, &consumer_key, dev)
 		}
-		Command::Zk(ZkCommand::Verify { vk, proof, key_commitment, digest, result_commitment, job }) => {
-			zk::verify(&vk, &proof, &key_commitment, &digest, &result_commitment, job)
-		}
+		Command::Zk(ZkCommand::Verify {
+			vk,
+			proof,
+			key_commitment,
+			digest,
+			result_commitment,
+			job,
+		}) => zk::verify(&vk, &proof, &key_commitment, &digest, &result_commitment, job),
 		Command::Equity(command) => {
 			let chain = chain().await?;
 			let wallet = wallet()?;
 			match command {
 				EquityCommand::Create { name, symbol, max_supply, allowlist } => {
-					owner::equity_create(&chain, &wallet, &name, &symbol, max_supply, allowlist).await
+					owner::equity_create(&chain, &wallet, &name, &symbol, max_supply, allowlist)
+						.await
 				}
 				EquityCommand::Issue { class, to, amount } => {
 					owner::equity_issue(&chain, &wallet, class, parse_account(&to)?, amount).await
 				}
 				EquityCommand::Transfer { class, to, amount } => {
-					owner::equity_transfer(&chain, &wallet, class, parse_account(&to)?, amount).await
+					owner::equity_transfer(&chain, &wallet, class, parse_account(&to)?, amount)
+						.await
 				}
 				EquityCommand::Distribute { class, amount: value } => {
 					owner::equity_distribute(&chain, &wallet, class, amount(&value)?).await
@@ -485,19 +517,31 @@ async fn run(cli: Cli) -> Result<Report> {
 				}
 			}
 		}
-		Command::Revenue { dataset, class } => owner::set_revenue(&chain().await?, &wallet()?, dataset, class).await,
+		Command::Revenue { dataset, class } => {
+			owner::set_revenue(&chain().await?, &wallet()?, dataset, class).await
+		}
 		Command::Channel(command) => {
 			let chain = chain().await?;
 			let wallet = wallet()?;
 			match command {
 				ChannelCommand::Open { payee, deposit } => {
-					consumer::open_channel(&chain, &wallet, parse_account(&payee)?, amount(&deposit)?).await
+					consumer::open_channel(
+						&chain,
+						&wallet,
+						parse_account(&payee)?,
+						amount(&deposit)?,
+					)
+					.await
 				}
 				ChannelCommand::TopUp { channel, amount: value } => {
 					consumer::top_up(&chain, &wallet, channel, amount(&value)?).await
 				}
-				ChannelCommand::Close { channel } => consumer::close(&chain, &wallet, channel).await,
-				ChannelCommand::Finalize { channel } => consumer::finalize(&chain, &wallet, channel).await,
+				ChannelCommand::Close { channel } => {
+					consumer::close(&chain, &wallet, channel).await
+				}
+				ChannelCommand::Finalize { channel } => {
+					consumer::finalize(&chain, &wallet, channel).await
+				}
 				ChannelCommand::Show { channel } => consumer::show_channel(&chain, channel).await,
 			}
 		}
@@ -506,7 +550,16 @@ async fn run(cli: Cli) -> Result<Report> {
 				Some(channel) => consumer::PayWith::Channel(channel),
 				None => consumer::PayWith::Balance,
 			};
-			consumer::call(&chain().await?, &wallet()?, dataset, &query, pay, Duration::from_secs(timeout), say).await
+			consumer::call(
+				&chain().await?,
+				&wallet()?,
+				dataset,
+				&query,
+				pay,
+				Duration::from_secs(timeout),
+				say,
+			)
+			.await
 		}
 		Command::Jobs { job } => consumer::show_jobs(&chain().await?, job).await,
 		Command::Worker(WorkerCommand::Register { key, bond }) => {
@@ -519,7 +572,9 @@ async fn run(cli: Cli) -> Result<Report> {
 			};
 			consumer::show_worker(&chain().await?, who).await
 		}
-		Command::Demo(DemoCommand::Patients { rows, seed, out }) => local::synthetic_patients(rows, seed, &out),
+		Command::Demo(DemoCommand::Patients { rows, seed, out }) => {
+			local::synthetic_patients(rows, seed, &out)
+		}
 	}
 }
 
@@ -532,7 +587,10 @@ async fn main() {
 		Err(error) => {
 			let code = exit_code(&error);
 			if json {
-				println!("{}", serde_json::json!({ "error": format!("{error:#}"), "exit_code": code }));
+				println!(
+					"{}",
+					serde_json::json!({ "error": format!("{error:#}"), "exit_code": code })
+				);
 			} else {
 				eprintln!("error: {error:#}");
 			}

@@ -46,15 +46,22 @@ fn to_spec(entry: &tokenfactory_fhe::dataset::BlobEntry) -> Result<BlobSpec> {
 	})
 }
 
-fn bounded<S: polkadot_sdk::frame_support::traits::Get<u32>>(what: &str, bytes: &[u8]) -> Result<BoundedVec<u8, S>> {
-	bytes
-		.to_vec()
-		.try_into()
-		.map_err(|_| fail(Failure::Input, anyhow!("{what} is longer than the chain allows ({} bytes)", S::get())))
+fn bounded<S: polkadot_sdk::frame_support::traits::Get<u32>>(
+	what: &str,
+	bytes: &[u8],
+) -> Result<BoundedVec<u8, S>> {
+	bytes.to_vec().try_into().map_err(|_| {
+		fail(Failure::Input, anyhow!("{what} is longer than the chain allows ({} bytes)", S::get()))
+	})
 }
 
 /// Uploads `blobs` of `target` (skipping those the chain already has), with a progress bar.
-async fn upload(chain: &Chain, wallet: &Wallet, target: BlobTarget, blobs: Vec<Vec<u8>>) -> Result<(usize, usize)> {
+async fn upload(
+	chain: &Chain,
+	wallet: &Wallet,
+	target: BlobTarget,
+	blobs: Vec<Vec<u8>>,
+) -> Result<(usize, usize)> {
 	let mut calls = Vec::new();
 	let mut bytes = 0;
 	for (index, blob) in blobs.into_iter().enumerate() {
@@ -67,7 +74,9 @@ async fn upload(chain: &Chain, wallet: &Wallet, target: BlobTarget, blobs: Vec<V
 		calls.push(RuntimeCall::DataRegistry(DataRegistryCall::upload_chunk {
 			target,
 			index: index as u32,
-			bytes: blob.try_into().map_err(|_| anyhow!("a blob is above the chain's chunk size"))?,
+			bytes: blob
+				.try_into()
+				.map_err(|_| anyhow!("a blob is above the chain's chunk size"))?,
 		}));
 	}
 	let count = calls.len();
@@ -75,7 +84,9 @@ async fn upload(chain: &Chain, wallet: &Wallet, target: BlobTarget, blobs: Vec<V
 		return Ok((0, 0));
 	}
 	let bar = ProgressBar::new(count as u64);
-	if let Ok(style) = ProgressStyle::with_template("uploading {bar:40} {pos}/{len} blobs {elapsed}/{eta}") {
+	if let Ok(style) =
+		ProgressStyle::with_template("uploading {bar:40} {pos}/{len} blobs {elapsed}/{eta}")
+	{
 		bar.set_style(style);
 	}
 	// A few blocks' worth at a time: the pool holds them all, blocks take three or so each.
@@ -96,10 +107,17 @@ fn chain_record(dir: &Path, chain: &Chain) -> std::path::PathBuf {
 /// # Errors
 ///
 /// Refused transactions.
-pub async fn ensure_key_set(chain: &Chain, wallet: &Wallet, dir: &Path, keys: &OwnerKeys, report: &mut Report) -> Result<KeySetId> {
+pub async fn ensure_key_set(
+	chain: &Chain,
+	wallet: &Wallet,
+	dir: &Path,
+	keys: &OwnerKeys,
+	report: &mut Report,
+) -> Result<KeySetId> {
 	let commitment = keys.key_commitment();
 	let record = chain_record(dir, chain);
-	let remembered: Option<KeySetId> = std::fs::read_to_string(&record).ok().and_then(|text| text.trim().parse().ok());
+	let remembered: Option<KeySetId> =
+		std::fs::read_to_string(&record).ok().and_then(|text| text.trim().parse().ok());
 	let blobs = keys.public.to_blobs()?;
 	let manifest = key_set_manifest(&blobs, MAX_CHUNK);
 	let pieces: Vec<Vec<u8>> =
@@ -109,7 +127,11 @@ pub async fn ensure_key_set(chain: &Chain, wallet: &Wallet, dir: &Path, keys: &O
 		Some(id) => {
 			let record: Option<pallet_data_registry::KeySet<Runtime>> =
 				chain.storage(pallet_data_registry::KeySets::<Runtime>::hashed_key_for(id)).await?;
-			record.filter(|record| record.key_commitment == commitment && record.owner == wallet.account()).map(|_| id)
+			record
+				.filter(|record| {
+					record.key_commitment == commitment && record.owner == wallet.account()
+				})
+				.map(|_| id)
 		}
 		None => None,
 	};
@@ -123,7 +145,9 @@ pub async fn ensure_key_set(chain: &Chain, wallet: &Wallet, dir: &Path, keys: &O
 					RuntimeCall::DataRegistry(DataRegistryCall::register_key_set {
 						parameter_set: tokenfactory_fhe::params::PARAMETER_SET_NUMBER,
 						key_commitment: commitment,
-						blobs: specs.try_into().map_err(|_| anyhow!("the key set has more blobs than the chain allows"))?,
+						blobs: specs.try_into().map_err(|_| {
+							anyhow!("the key set has more blobs than the chain allows")
+						})?,
 					}),
 				)
 				.await?;
@@ -131,11 +155,15 @@ pub async fn ensure_key_set(chain: &Chain, wallet: &Wallet, dir: &Path, keys: &O
 				.events
 				.iter()
 				.find_map(|event| match event {
-					RuntimeEvent::DataRegistry(DataRegistryEvent::KeySetRegistered { key_set, .. }) => Some(*key_set),
+					RuntimeEvent::DataRegistry(DataRegistryEvent::KeySetRegistered {
+						key_set,
+						..
+					}) => Some(*key_set),
 					_ => None,
 				})
 				.ok_or_else(|| anyhow!("no KeySetRegistered event"))?;
-			std::fs::write(&record, id.to_string()).with_context(|| format!("cannot write {}", record.display()))?;
+			std::fs::write(&record, id.to_string())
+				.with_context(|| format!("cannot write {}", record.display()))?;
 			id
 		}
 	};
@@ -145,7 +173,11 @@ pub async fn ensure_key_set(chain: &Chain, wallet: &Wallet, dir: &Path, keys: &O
 	if uploaded > 0 {
 		report.push(
 			"key_set_upload",
-			json!(format!("{uploaded} blobs, {:.1} MB in {:.1} s", bytes as f64 / 1e6, started.elapsed().as_secs_f64())),
+			json!(format!(
+				"{uploaded} blobs, {:.1} MB in {:.1} s",
+				bytes as f64 / 1e6,
+				started.elapsed().as_secs_f64()
+			)),
 		);
 	}
 	Ok(id)
@@ -184,7 +216,11 @@ pub struct DatasetSpec<'a> {
 /// # Errors
 ///
 /// Bad input, or a refused transaction.
-pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<'_>) -> Result<Report> {
+pub async fn register_dataset(
+	chain: &Chain,
+	wallet: &Wallet,
+	spec: DatasetSpec<'_>,
+) -> Result<Report> {
 	let started = Instant::now();
 	let keys = crate::local::load_keys(spec.keys)?;
 	let mut report = Report::new("dataset registered as a data token");
@@ -211,7 +247,9 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 				.events
 				.iter()
 				.find_map(|event| match event {
-					RuntimeEvent::Nfts(pallet_nfts::Event::Created { collection, .. }) => Some(*collection),
+					RuntimeEvent::Nfts(pallet_nfts::Event::Created { collection, .. }) => {
+						Some(*collection)
+					}
 					_ => None,
 				})
 				.ok_or_else(|| anyhow!("no Nfts::Created event"))?;
@@ -220,28 +258,49 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 		}
 	};
 
-	let dataset_id: DatasetId =
-		chain.storage(pallet_data_registry::NextDatasetId::<Runtime>::hashed_key().to_vec()).await?.unwrap_or(0);
-	let (manifest, chunks, _, encrypt_report) =
-		crate::local::encrypt(&keys.public, spec.csv, spec.schema, dataset_id, spec.rows_per_chunk, spec.out)?;
+	let dataset_id: DatasetId = chain
+		.storage(pallet_data_registry::NextDatasetId::<Runtime>::hashed_key().to_vec())
+		.await?
+		.unwrap_or(0);
+	let (manifest, chunks, _, encrypt_report) = crate::local::encrypt(
+		&keys.public,
+		spec.csv,
+		spec.schema,
+		dataset_id,
+		spec.rows_per_chunk,
+		spec.out,
+	)?;
 	report.push("encryption", encrypt_report.to_json());
 
 	let schema = manifest
 		.named_schema()?
 		.into_iter()
 		.map(|(name, width)| {
-			Ok(pallet_data_registry::Column { name: bounded("a column name", name.as_bytes())?, width })
+			Ok(pallet_data_registry::Column {
+				name: bounded("a column name", name.as_bytes())?,
+				width,
+			})
 		})
 		.collect::<Result<Vec<_>>>()?;
 	let programs = spec
 		.programs
 		.iter()
-		.map(|kind| ProgramPolicy { kind: *kind, min_cohort: None, max_predicates: spec.max_predicates })
+		.map(|kind| ProgramPolicy {
+			kind: *kind,
+			min_cohort: None,
+			max_predicates: spec.max_predicates,
+		})
 		.collect::<Vec<_>>();
 	let specs = chunks
 		.iter()
 		.enumerate()
-		.map(|(index, chunk)| to_spec(&tokenfactory_fhe::dataset::BlobEntry::new(tokenfactory_fhe::dataset::BlobKind::Ciphertexts, index as u32, chunk)))
+		.map(|(index, chunk)| {
+			to_spec(&tokenfactory_fhe::dataset::BlobEntry::new(
+				tokenfactory_fhe::dataset::BlobKind::Ciphertexts,
+				index as u32,
+				chunk,
+			))
+		})
 		.collect::<Result<Vec<_>>>()?;
 	let included = chain
 		.submit(
@@ -252,20 +311,28 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 				description: pallet_data_registry::DatasetDescription::<Runtime> {
 					name: bounded("the name", spec.name.as_bytes())?,
 					description: bounded("the description", spec.description.as_bytes())?,
-					schema: schema.try_into().map_err(|_| fail(Failure::Input, anyhow!("too many columns")))?,
+					schema: schema
+						.try_into()
+						.map_err(|_| fail(Failure::Input, anyhow!("too many columns")))?,
 					rows: u32::try_from(manifest.rows).map_err(|_| anyhow!("too many rows"))?,
 				},
 				terms: pallet_data_registry::DatasetTerms::<Runtime> {
 					price: spec.price,
-					programs: programs.try_into().map_err(|_| fail(Failure::Input, anyhow!("too many programs")))?,
+					programs: programs
+						.try_into()
+						.map_err(|_| fail(Failure::Input, anyhow!("too many programs")))?,
 					min_cohort: spec.min_cohort,
 				},
-				blobs: specs.try_into().map_err(|_| fail(Failure::Input, anyhow!("too many chunks: use larger chunks")))?,
+				blobs: specs.try_into().map_err(|_| {
+					fail(Failure::Input, anyhow!("too many chunks: use larger chunks"))
+				})?,
 			}),
 		)
 		.await?;
 	let registered = included.events.iter().find_map(|event| match event {
-		RuntimeEvent::DataRegistry(DataRegistryEvent::DatasetRegistered { dataset, .. }) => Some(*dataset),
+		RuntimeEvent::DataRegistry(DataRegistryEvent::DatasetRegistered { dataset, .. }) => {
+			Some(*dataset)
+		}
 		_ => None,
 	});
 	if registered != Some(dataset_id) {
@@ -278,8 +345,9 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 	events.extend(included.events);
 	let upload_started = Instant::now();
 	let (uploaded, bytes) = upload(chain, wallet, BlobTarget::Dataset(dataset_id), chunks).await?;
-	let record: Option<pallet_data_registry::Dataset<Runtime>> =
-		chain.storage(pallet_data_registry::Datasets::<Runtime>::hashed_key_for(dataset_id)).await?;
+	let record: Option<pallet_data_registry::Dataset<Runtime>> = chain
+		.storage(pallet_data_registry::Datasets::<Runtime>::hashed_key_for(dataset_id))
+		.await?;
 	let status = record.map(|record| format!("{:?}", record.status)).unwrap_or_default();
 	Ok(report
 		.field("dataset", dataset_id)
@@ -289,7 +357,11 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 		.field("min_cohort", spec.min_cohort)
 		.field(
 			"upload",
-			format!("{uploaded} chunks, {:.1} MB in {:.1} s", bytes as f64 / 1e6, upload_started.elapsed().as_secs_f64()),
+			format!(
+				"{uploaded} chunks, {:.1} MB in {:.1} s",
+				bytes as f64 / 1e6,
+				upload_started.elapsed().as_secs_f64()
+			),
 		)
 		.field("status", status)
 		.events(&events)
@@ -301,7 +373,12 @@ pub async fn register_dataset(chain: &Chain, wallet: &Wallet, spec: DatasetSpec<
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn simple(chain: &Chain, wallet: &Wallet, title: &str, call: RuntimeCall) -> Result<Report> {
+pub async fn simple(
+	chain: &Chain,
+	wallet: &Wallet,
+	title: &str,
+	call: RuntimeCall,
+) -> Result<Report> {
 	let Included { events, elapsed, .. } = chain.submit(&wallet.keypair, call).await?;
 	Ok(Report::new(title).events(&events).took(elapsed))
 }
@@ -311,8 +388,19 @@ pub async fn simple(chain: &Chain, wallet: &Wallet, title: &str, call: RuntimeCa
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn set_price(chain: &Chain, wallet: &Wallet, dataset: DatasetId, price: Balance) -> Result<Report> {
-	simple(chain, wallet, &format!("dataset {dataset} now costs {}", format_amount(price)), RuntimeCall::DataRegistry(DataRegistryCall::set_price { dataset, price })).await
+pub async fn set_price(
+	chain: &Chain,
+	wallet: &Wallet,
+	dataset: DatasetId,
+	price: Balance,
+) -> Result<Report> {
+	simple(
+		chain,
+		wallet,
+		&format!("dataset {dataset} now costs {}", format_amount(price)),
+		RuntimeCall::DataRegistry(DataRegistryCall::set_price { dataset, price }),
+	)
+	.await
 }
 
 /// `dataset retire`.
@@ -321,7 +409,13 @@ pub async fn set_price(chain: &Chain, wallet: &Wallet, dataset: DatasetId, price
 ///
 /// A refused transaction.
 pub async fn retire(chain: &Chain, wallet: &Wallet, dataset: DatasetId) -> Result<Report> {
-	simple(chain, wallet, &format!("dataset {dataset} retired"), RuntimeCall::DataRegistry(DataRegistryCall::retire { dataset })).await
+	simple(
+		chain,
+		wallet,
+		&format!("dataset {dataset} retired"),
+		RuntimeCall::DataRegistry(DataRegistryCall::retire { dataset }),
+	)
+	.await
 }
 
 /// `revenue`: route a dataset's revenue to an equity class (or back to the owner).
@@ -329,12 +423,25 @@ pub async fn retire(chain: &Chain, wallet: &Wallet, dataset: DatasetId) -> Resul
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn set_revenue(chain: &Chain, wallet: &Wallet, dataset: DatasetId, class: Option<u32>) -> Result<Report> {
+pub async fn set_revenue(
+	chain: &Chain,
+	wallet: &Wallet,
+	dataset: DatasetId,
+	class: Option<u32>,
+) -> Result<Report> {
 	let title = match class {
-		Some(class) => format!("dataset {dataset}'s revenue now goes to equity class {class} as dividends"),
+		Some(class) => {
+			format!("dataset {dataset}'s revenue now goes to equity class {class} as dividends")
+		}
 		None => format!("dataset {dataset}'s revenue now goes to its owner"),
 	};
-	simple(chain, wallet, &title, RuntimeCall::DataRegistry(DataRegistryCall::set_revenue_destination { dataset, class })).await
+	simple(
+		chain,
+		wallet,
+		&title,
+		RuntimeCall::DataRegistry(DataRegistryCall::set_revenue_destination { dataset, class }),
+	)
+	.await
 }
 
 /// A dataset's on-chain record, with its schema names (for the query language).
@@ -354,7 +461,12 @@ pub async fn dataset(chain: &Chain, id: DatasetId) -> Result<DatasetView> {
 	let record: pallet_data_registry::Dataset<Runtime> = chain
 		.storage(pallet_data_registry::Datasets::<Runtime>::hashed_key_for(id))
 		.await?
-		.ok_or_else(|| fail(Failure::Chain, anyhow!("no dataset {id} on this chain (`tokenfactory datasets` lists them)")))?;
+		.ok_or_else(|| {
+			fail(
+				Failure::Chain,
+				anyhow!("no dataset {id} on this chain (`tokenfactory datasets` lists them)"),
+			)
+		})?;
 	let schema = record
 		.description
 		.schema
@@ -375,11 +487,18 @@ pub async fn show_dataset(chain: &Chain, id: DatasetId) -> Result<Report> {
 		.field("description", String::from_utf8_lossy(&record.description.description).into_owned())
 		.field(
 			"schema",
-			schema.iter().map(|(name, width)| format!("{name}:{}", width.bits())).collect::<Vec<_>>().join(", "),
+			schema
+				.iter()
+				.map(|(name, width)| format!("{name}:{}", width.bits()))
+				.collect::<Vec<_>>()
+				.join(", "),
 		)
 		.field("rows", record.description.rows)
 		.field("price", format_amount(record.terms.price))
-		.field("programs", format!("{:?}", record.terms.programs.iter().map(|p| p.kind).collect::<Vec<_>>()))
+		.field(
+			"programs",
+			format!("{:?}", record.terms.programs.iter().map(|p| p.kind).collect::<Vec<_>>()),
+		)
 		.field("min_cohort", record.terms.min_cohort)
 		.field("status", format!("{:?}", record.status))
 		.field("key_set", record.key_set)
@@ -394,7 +513,10 @@ pub async fn show_dataset(chain: &Chain, id: DatasetId) -> Result<Report> {
 ///
 /// The node cannot serve state.
 pub async fn list_datasets(chain: &Chain) -> Result<Report> {
-	let next: DatasetId = chain.storage(pallet_data_registry::NextDatasetId::<Runtime>::hashed_key().to_vec()).await?.unwrap_or(0);
+	let next: DatasetId = chain
+		.storage(pallet_data_registry::NextDatasetId::<Runtime>::hashed_key().to_vec())
+		.await?
+		.unwrap_or(0);
 	let mut report = Report::new(format!("{next} datasets registered"));
 	for id in 0..next {
 		if let Ok(DatasetView { record, schema }) = dataset(chain, id).await {
@@ -404,7 +526,11 @@ pub async fn list_datasets(chain: &Chain) -> Result<Report> {
 					"{} | {} rows | {} | {} | {:?}",
 					String::from_utf8_lossy(&record.description.name),
 					record.description.rows,
-					schema.iter().map(|(name, width)| format!("{name}:{}", width.bits())).collect::<Vec<_>>().join(","),
+					schema
+						.iter()
+						.map(|(name, width)| format!("{name}:{}", width.bits()))
+						.collect::<Vec<_>>()
+						.join(","),
 					format_amount(record.terms.price),
 					record.status
 				)),
@@ -419,13 +545,24 @@ pub async fn list_datasets(chain: &Chain) -> Result<Report> {
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn equity_create(chain: &Chain, wallet: &Wallet, name: &str, symbol: &str, max_supply: u128, allowlist: bool) -> Result<Report> {
+pub async fn equity_create(
+	chain: &Chain,
+	wallet: &Wallet,
+	name: &str,
+	symbol: &str,
+	max_supply: u128,
+	allowlist: bool,
+) -> Result<Report> {
 	use polkadot_sdk::sp_runtime::Perbill;
 	let call = RuntimeCall::Equity(EquityCall::create_class {
 		name: bounded("the name", name.as_bytes())?,
 		symbol: bounded("the symbol", symbol.as_bytes())?,
 		max_supply,
-		compliance: if allowlist { pallet_equity::Compliance::Allowlist } else { pallet_equity::Compliance::Open },
+		compliance: if allowlist {
+			pallet_equity::Compliance::Allowlist
+		} else {
+			pallet_equity::Compliance::Open
+		},
 		transfers_locked_until: None,
 		governance: pallet_equity::GovernanceParams {
 			proposal_threshold: (max_supply / 100).max(1),
@@ -451,8 +588,20 @@ pub async fn equity_create(chain: &Chain, wallet: &Wallet, name: &str, symbol: &
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn equity_issue(chain: &Chain, wallet: &Wallet, class: u32, to: AccountId, amount: u128) -> Result<Report> {
-	simple(chain, wallet, &format!("{amount} shares of class {class} issued to {}", ss58(&to)), RuntimeCall::Equity(EquityCall::issue { class, to, amount })).await
+pub async fn equity_issue(
+	chain: &Chain,
+	wallet: &Wallet,
+	class: u32,
+	to: AccountId,
+	amount: u128,
+) -> Result<Report> {
+	simple(
+		chain,
+		wallet,
+		&format!("{amount} shares of class {class} issued to {}", ss58(&to)),
+		RuntimeCall::Equity(EquityCall::issue { class, to, amount }),
+	)
+	.await
 }
 
 /// `equity transfer`.
@@ -460,8 +609,20 @@ pub async fn equity_issue(chain: &Chain, wallet: &Wallet, class: u32, to: Accoun
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn equity_transfer(chain: &Chain, wallet: &Wallet, class: u32, to: AccountId, amount: u128) -> Result<Report> {
-	simple(chain, wallet, &format!("{amount} shares of class {class} sent to {}", ss58(&to)), RuntimeCall::Equity(EquityCall::transfer { class, to, amount })).await
+pub async fn equity_transfer(
+	chain: &Chain,
+	wallet: &Wallet,
+	class: u32,
+	to: AccountId,
+	amount: u128,
+) -> Result<Report> {
+	simple(
+		chain,
+		wallet,
+		&format!("{amount} shares of class {class} sent to {}", ss58(&to)),
+		RuntimeCall::Equity(EquityCall::transfer { class, to, amount }),
+	)
+	.await
 }
 
 /// `equity distribute`: pay `amount` into the class's dividend pool.
@@ -469,8 +630,19 @@ pub async fn equity_transfer(chain: &Chain, wallet: &Wallet, class: u32, to: Acc
 /// # Errors
 ///
 /// A refused transaction.
-pub async fn equity_distribute(chain: &Chain, wallet: &Wallet, class: u32, amount: Balance) -> Result<Report> {
-	simple(chain, wallet, &format!("{} paid into class {class}'s dividend pool", format_amount(amount)), RuntimeCall::Equity(EquityCall::deposit_dividend { class, amount })).await
+pub async fn equity_distribute(
+	chain: &Chain,
+	wallet: &Wallet,
+	class: u32,
+	amount: Balance,
+) -> Result<Report> {
+	simple(
+		chain,
+		wallet,
+		&format!("{} paid into class {class}'s dividend pool", format_amount(amount)),
+		RuntimeCall::Equity(EquityCall::deposit_dividend { class, amount }),
+	)
+	.await
 }
 
 /// `equity claim`.
@@ -479,7 +651,8 @@ pub async fn equity_distribute(chain: &Chain, wallet: &Wallet, class: u32, amoun
 ///
 /// A refused transaction.
 pub async fn equity_claim(chain: &Chain, wallet: &Wallet, class: u32) -> Result<Report> {
-	let included = chain.submit(&wallet.keypair, RuntimeCall::Equity(EquityCall::claim { class })).await?;
+	let included =
+		chain.submit(&wallet.keypair, RuntimeCall::Equity(EquityCall::claim { class })).await?;
 	let claimed = included.events.iter().find_map(|event| match event {
 		RuntimeEvent::Equity(pallet_equity::Event::DividendClaimed { amount, .. }) => Some(*amount),
 		_ => None,
@@ -500,10 +673,11 @@ pub async fn equity_show(chain: &Chain, class: u32, holder: Option<AccountId>) -
 		.storage(pallet_equity::Classes::<Runtime>::hashed_key_for(class))
 		.await?
 		.ok_or_else(|| fail(Failure::Chain, anyhow!("no equity class {class}")))?;
-	let mut report = Report::new(format!("equity class {class}: {}", String::from_utf8_lossy(&record.name)))
-		.field("symbol", String::from_utf8_lossy(&record.symbol).into_owned())
-		.field("issuer", ss58(&record.issuer))
-		.field("record", format!("{record:?}"));
+	let mut report =
+		Report::new(format!("equity class {class}: {}", String::from_utf8_lossy(&record.name)))
+			.field("symbol", String::from_utf8_lossy(&record.symbol).into_owned())
+			.field("issuer", ss58(&record.issuer))
+			.field("record", format!("{record:?}"));
 	if let Some(holder) = holder {
 		let key = pallet_equity::Holders::<Runtime>::hashed_key_for(class, &holder);
 		let position: Option<pallet_equity::HolderDividend> = chain.storage(key).await?;

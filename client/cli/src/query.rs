@@ -35,7 +35,9 @@ fn column(schema: &NamedSchema, name: &str) -> Result<ColumnIndex> {
 }
 
 fn number(text: &str) -> Result<u32> {
-	text.trim().parse().with_context(|| format!("{:?} is not an unsigned 32-bit integer", text.trim()))
+	text.trim()
+		.parse()
+		.with_context(|| format!("{:?} is not an unsigned 32-bit integer", text.trim()))
 }
 
 fn predicate(schema: &NamedSchema, text: &str) -> Result<Predicate> {
@@ -71,9 +73,11 @@ fn program(schema: &NamedSchema, text: &str) -> Result<Program> {
 		return Ok(Program::Mean { column: column(schema, inner)? });
 	}
 	if let Some(inner) = call(text, "histogram") {
-		let (name, edges) = inner.split_once(';').ok_or_else(|| anyhow!("histogram(column; edge, edge, ...)"))?;
+		let (name, edges) =
+			inner.split_once(';').ok_or_else(|| anyhow!("histogram(column; edge, edge, ...)"))?;
 		let edges = edges.split(',').map(number).collect::<Result<Vec<_>>>()?;
-		let edges = BoundedList::new(edges).map_err(|edges| anyhow!("{} edges is too many", edges.len()))?;
+		let edges = BoundedList::new(edges)
+			.map_err(|edges| anyhow!("{} edges is too many", edges.len()))?;
 		return Ok(Program::Histogram { column: column(schema, name)?, edges });
 	}
 	if let Some(inner) = call(text, "weighted") {
@@ -81,13 +85,16 @@ fn program(schema: &NamedSchema, text: &str) -> Result<Program> {
 		let mut bias = 0u32;
 		for part in inner.split('+') {
 			match part.split_once('*') {
-				Some((weight, name)) => {
-					terms.push(WeightedTerm { column: column(schema, name)?, weight: number(weight)? })
+				Some((weight, name)) => terms
+					.push(WeightedTerm { column: column(schema, name)?, weight: number(weight)? }),
+				None => {
+					bias =
+						bias.checked_add(number(part)?).ok_or_else(|| anyhow!("bias overflows"))?
 				}
-				None => bias = bias.checked_add(number(part)?).ok_or_else(|| anyhow!("bias overflows"))?,
 			}
 		}
-		let terms = BoundedList::new(terms).map_err(|terms| anyhow!("{} terms is too many", terms.len()))?;
+		let terms = BoundedList::new(terms)
+			.map_err(|terms| anyhow!("{} terms is too many", terms.len()))?;
 		return Ok(Program::WeightedSum { terms, bias });
 	}
 	bail!("{text:?} is not a program: count, sum(col), mean(col), histogram(col; edges), weighted(w*col + ... + bias)")
@@ -111,7 +118,9 @@ pub fn parse(schema: &NamedSchema, text: &str) -> Result<Query> {
 		None => (text.clone(), None),
 	};
 	let predicates = match filter {
-		Some(filter) => filter.split(" and ").map(|part| predicate(schema, part)).collect::<Result<Vec<_>>>()?,
+		Some(filter) => {
+			filter.split(" and ").map(|part| predicate(schema, part)).collect::<Result<Vec<_>>>()?
+		}
 		None => Vec::new(),
 	};
 	let filter = BoundedList::new(predicates)
@@ -126,7 +135,10 @@ pub fn parse(schema: &NamedSchema, text: &str) -> Result<Query> {
 /// The query written back in the language, with column names.
 pub fn describe(schema: &NamedSchema, query: &Query) -> String {
 	let name = |index: ColumnIndex| {
-		schema.get(usize::from(index)).map(|(name, _)| name.clone()).unwrap_or_else(|| format!("#{index}"))
+		schema
+			.get(usize::from(index))
+			.map(|(name, _)| name.clone())
+			.unwrap_or_else(|| format!("#{index}"))
 	};
 	let head = match &query.program {
 		Program::Count => "count".to_string(),
@@ -183,7 +195,8 @@ mod tests {
 
 	#[test]
 	fn the_demo_question_reads_as_a_filtered_mean() {
-		let query = parse(&schema(), "mean(systolic) where diabetic == 1 and age > 50").expect("parses");
+		let query =
+			parse(&schema(), "mean(systolic) where diabetic == 1 and age > 50").expect("parses");
 		assert_eq!(query.program, Program::Mean { column: 1 });
 		assert_eq!(
 			query.filter.as_slice(),
@@ -227,7 +240,10 @@ mod tests {
 		#[test]
 		fn too_many_predicates() {
 			let text = "count where age > 1 and age > 2 and age > 3 and age > 4 and age > 5";
-			assert!(parse(&schema(), text).expect_err("five predicates").to_string().contains("at most 4"));
+			assert!(parse(&schema(), text)
+				.expect_err("five predicates")
+				.to_string()
+				.contains("at most 4"));
 		}
 
 		#[test]

@@ -95,9 +95,9 @@ fn is_plumbing(event: &RuntimeEvent) -> bool {
 	use polkadot_sdk::pallet_balances::Event as Balances;
 	matches!(
 		event,
-		RuntimeEvent::System(_) |
-			RuntimeEvent::TransactionPayment(_) |
-			RuntimeEvent::Balances(Balances::Withdraw { .. } | Balances::Deposit { .. })
+		RuntimeEvent::System(_)
+			| RuntimeEvent::TransactionPayment(_)
+			| RuntimeEvent::Balances(Balances::Withdraw { .. } | Balances::Deposit { .. })
 	)
 }
 
@@ -107,7 +107,9 @@ pub fn describe_event(event: &RuntimeEvent) -> String {
 	let text = format!("{event:?}");
 	// `Compute(JobSubmitted { .. })` reads better as `Compute::JobSubmitted { .. }`.
 	let text = match text.split_once('(') {
-		Some((pallet, rest)) if rest.ends_with(')') => format!("{pallet}::{}", &rest[..rest.len() - 1]),
+		Some((pallet, rest)) if rest.ends_with(')') => {
+			format!("{pallet}::{}", &rest[..rest.len() - 1])
+		}
 		_ => text,
 	};
 	shorten_arrays(&text)

@@ -23,9 +23,11 @@ impl Wallet {
 	///
 	/// A URI that is not one of those forms.
 	pub fn from_uri(uri: &str) -> Result<Self> {
-		let secret = SecretUri::from_str(uri)
-			.with_context(|| "not a secret URI: give a mnemonic, a 0x seed, or a dev path like //Alice".to_string())?;
-		let keypair = Keypair::from_uri(&secret).context("cannot derive a key pair from the secret URI")?;
+		let secret = SecretUri::from_str(uri).with_context(|| {
+			"not a secret URI: give a mnemonic, a 0x seed, or a dev path like //Alice".to_string()
+		})?;
+		let keypair =
+			Keypair::from_uri(&secret).context("cannot derive a key pair from the secret URI")?;
 		Ok(Self { keypair, uri: uri.to_string() })
 	}
 
@@ -43,7 +45,9 @@ impl Wallet {
 	/// Signs `payload` (e.g. a voucher's) with the account key.
 	pub fn sign(&self, payload: &[u8]) -> tokenfactory_runtime::Signature {
 		let signature = self.keypair.sign(payload);
-		tokenfactory_runtime::Signature::Sr25519(polkadot_sdk::sp_core::sr25519::Signature::from_raw(signature.0))
+		tokenfactory_runtime::Signature::Sr25519(
+			polkadot_sdk::sp_core::sr25519::Signature::from_raw(signature.0),
+		)
 	}
 }
 
@@ -59,11 +63,13 @@ pub fn parse_account(text: &str) -> Result<AccountId> {
 	}
 	if let Some(hex) = text.strip_prefix("0x") {
 		let bytes = hex::decode(hex).context("not hex")?;
-		let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("an account id has 32 bytes"))?;
+		let bytes: [u8; 32] =
+			bytes.try_into().map_err(|_| anyhow::anyhow!("an account id has 32 bytes"))?;
 		return Ok(AccountId::from(bytes));
 	}
 	let name = text.trim_start_matches("//");
-	let uri = format!("//{}{}", name[..1.min(name.len())].to_uppercase(), &name[1.min(name.len())..]);
+	let uri =
+		format!("//{}{}", name[..1.min(name.len())].to_uppercase(), &name[1.min(name.len())..]);
 	Wallet::from_uri(&uri)
 		.map(|wallet| wallet.account())
 		.with_context(|| format!("{text:?} is not an SS58 address, a 0x account id or a dev name"))

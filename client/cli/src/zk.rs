@@ -28,7 +28,8 @@ use crate::{fail, report::Report, Failure};
 /// An unknown shape or an unwritable directory.
 pub fn setup(out: &Path, blocks: &[usize], dev: bool) -> Result<Report> {
 	let started = Instant::now();
-	let blocks: Vec<usize> = if blocks.is_empty() { PRODUCTION_BLOCK_COUNTS.to_vec() } else { blocks.to_vec() };
+	let blocks: Vec<usize> =
+		if blocks.is_empty() { PRODUCTION_BLOCK_COUNTS.to_vec() } else { blocks.to_vec() };
 	let mut report = Report::new(format!("Groth16 keys written to {}", out.display()));
 	for max_blocks in blocks {
 		if !PRODUCTION_BLOCK_COUNTS.contains(&max_blocks) {
@@ -45,18 +46,29 @@ pub fn setup(out: &Path, blocks: &[usize], dev: bool) -> Result<Report> {
 			setup::setup_from_entropy(shape)?
 		};
 		let name = shape.name();
-		write_atomically(&out.join(format!("{name}.pk")), |file| setup::write_proving_key(&keys, file))?;
-		write_atomically(&out.join(format!("{name}.vk")), |file| setup::write_verifying_key(&keys, file))?;
+		write_atomically(&out.join(format!("{name}.pk")), |file| {
+			setup::write_proving_key(&keys, file)
+		})?;
+		write_atomically(&out.join(format!("{name}.vk")), |file| {
+			setup::write_verifying_key(&keys, file)
+		})?;
 		let onchain = setup::verifying_key_bytes(keys.verifying_key())?;
 		let prefix = if dev { "dev-" } else { "" };
 		std::fs::write(out.join(format!("{prefix}b{max_blocks}.vk")), &onchain)?;
 		report.push(
 			&format!("b{max_blocks}"),
-			json!(format!("{name}: verifying key {} bytes, {:.1} s", onchain.len(), shape_started.elapsed().as_secs_f64())),
+			json!(format!(
+				"{name}: verifying key {} bytes, {:.1} s",
+				onchain.len(),
+				shape_started.elapsed().as_secs_f64()
+			)),
 		);
 	}
 	if dev {
-		report.push("WARNING", json!("development setup from a public seed: anyone can forge proofs for these keys"));
+		report.push(
+			"WARNING",
+			json!("development setup from a public seed: anyone can forge proofs for these keys"),
+		);
 	}
 	Ok(report.took(started.elapsed()))
 }
@@ -67,13 +79,26 @@ pub fn setup(out: &Path, blocks: &[usize], dev: bool) -> Result<Report> {
 /// # Errors
 ///
 /// Bad keys or result, a result no shape holds, a result that does not decrypt under the key.
-pub fn prove(keys_dir: &Path, zk_dir: &Path, result: &Path, job: u64, consumer_key: &str, dev: bool) -> Result<Report> {
+pub fn prove(
+	keys_dir: &Path,
+	zk_dir: &Path,
+	result: &Path,
+	job: u64,
+	consumer_key: &str,
+	dev: bool,
+) -> Result<Report> {
 	let started = Instant::now();
 	let owner = crate::local::load_keys(keys_dir)?;
-	let bytes = std::fs::read(result).with_context(|| format!("cannot read {}", result.display()))?;
-	let result = EvaluatedResult::from_bytes(&bytes).map_err(|error| fail(Failure::Input, error))?;
-	let shape = CircuitShape::for_result(&result.compact)
-		.ok_or_else(|| fail(Failure::Input, anyhow!("no circuit shape holds {} blocks", result.compact.blocks.len())))?;
+	let bytes =
+		std::fs::read(result).with_context(|| format!("cannot read {}", result.display()))?;
+	let result =
+		EvaluatedResult::from_bytes(&bytes).map_err(|error| fail(Failure::Input, error))?;
+	let shape = CircuitShape::for_result(&result.compact).ok_or_else(|| {
+		fail(
+			Failure::Input,
+			anyhow!("no circuit shape holds {} blocks", result.compact.blocks.len()),
+		)
+	})?;
 	let consumer: [u8; 32] = hex::decode(consumer_key.trim_start_matches("0x"))
 		.ok()
 		.and_then(|bytes| bytes.try_into().ok())
@@ -126,14 +151,16 @@ pub fn verify(
 		Ok((_, _, bytes)) => bytes,
 		Err(_) => key,
 	};
-	let proof = hex::decode(proof.trim_start_matches("0x")).map_err(|_| fail(Failure::Input, anyhow!("the proof is hex")))?;
+	let proof = hex::decode(proof.trim_start_matches("0x"))
+		.map_err(|_| fail(Failure::Input, anyhow!("the proof is hex")))?;
 	let statement = DecryptionStatement {
 		key_commitment: bytes32("the key commitment", key_commitment)?,
 		ciphertext_digest: bytes32("the digest", digest)?,
 		result_commitment: bytes32("the result commitment", result_commitment)?,
 		job_id: job,
 	};
-	verify_bytes::<ark_bls12_381::Bls12_381>(&key, &proof, &statement)
-		.map_err(|error| fail(Failure::Verification, anyhow!("the proof does not verify: {error:?}")))?;
+	verify_bytes::<ark_bls12_381::Bls12_381>(&key, &proof, &statement).map_err(|error| {
+		fail(Failure::Verification, anyhow!("the proof does not verify: {error:?}"))
+	})?;
 	Ok(Report::new("the proof verifies").field("job", job).took(started.elapsed()))
 }

@@ -305,7 +305,10 @@ pub fn key_set_manifest(blobs: &crate::keys::PublicKeyBlobs, piece: usize) -> Ma
 }
 
 /// The key set's blobs cut as [`key_set_manifest`] lists them, in the same order.
-pub fn key_set_pieces(blobs: &crate::keys::PublicKeyBlobs, piece: usize) -> Vec<(BlobKind, Vec<u8>)> {
+pub fn key_set_pieces(
+	blobs: &crate::keys::PublicKeyBlobs,
+	piece: usize,
+) -> Vec<(BlobKind, Vec<u8>)> {
 	let piece = piece.max(1);
 	[
 		(BlobKind::ServerKeyChunk, &blobs.server_key),

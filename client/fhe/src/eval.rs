@@ -248,7 +248,10 @@ impl Worker {
 				});
 			}
 			if header.rows == 0 {
-				return Err(ChunkError::WrongShape { chunk: chunk_index, reason: "no rows".into() });
+				return Err(ChunkError::WrongShape {
+					chunk: chunk_index,
+					reason: "no rows".into(),
+				});
 			}
 			next_row = next_row.saturating_add(u64::from(header.rows));
 			headers.push(header);
@@ -256,7 +259,10 @@ impl Worker {
 		if next_row != descriptor.rows {
 			return Err(ChunkError::WrongShape {
 				chunk: expected_chunks.saturating_sub(1) as u32,
-				reason: format!("the chunks hold {next_row} rows where {} are registered", descriptor.rows),
+				reason: format!(
+					"the chunks hold {next_row} rows where {} are registered",
+					descriptor.rows
+				),
 			});
 		}
 		let pool = self

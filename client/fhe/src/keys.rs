@@ -202,12 +202,9 @@ impl PublicKeySet {
 			move |reason: String| KeyError::Invalid { what, path: PathBuf::from(what), reason }
 		};
 		let config = params::config();
-		let server_key: CompressedServerKey = safe_deserialize_conformant(
-			server_key,
-			limits::COMPRESSED_SERVER_KEY,
-			&config.into(),
-		)
-		.map_err(invalid("compressed server key"))?;
+		let server_key: CompressedServerKey =
+			safe_deserialize_conformant(server_key, limits::COMPRESSED_SERVER_KEY, &config.into())
+				.map_err(invalid("compressed server key"))?;
 		let public_key: CompactPublicKey = safe_deserialize_conformant(
 			public_key,
 			limits::PUBLIC_KEY,

@@ -54,7 +54,8 @@ impl Opening {
 	}
 
 	fn from_bytes(bytes: &[u8]) -> Result<Self, ZkError> {
-		let malformed = |reason: &str| ZkError::Malformed { what: "sealed opening", reason: reason.into() };
+		let malformed =
+			|reason: &str| ZkError::Malformed { what: "sealed opening", reason: reason.into() };
 		let count = bytes.get(..4).ok_or_else(|| malformed("truncated"))?;
 		let count = u32::from_le_bytes([count[0], count[1], count[2], count[3]]) as usize;
 		if count > MAX_DIGITS {
@@ -119,24 +120,34 @@ impl SealingSecret {
 		if sealed.get(..4) != Some(MAGIC.as_slice()) {
 			return Err(malformed("not a sealed result"));
 		}
-		let ephemeral: [u8; 32] =
-			sealed.get(4..36).and_then(|bytes| bytes.try_into().ok()).ok_or_else(|| malformed("truncated"))?;
+		let ephemeral: [u8; 32] = sealed
+			.get(4..36)
+			.and_then(|bytes| bytes.try_into().ok())
+			.ok_or_else(|| malformed("truncated"))?;
 		let ephemeral = PublicKey::from(ephemeral);
 		let shared = Zeroizing::new(self.0.diffie_hellman(&ephemeral).to_bytes());
 		let cipher = cipher(&shared, &ephemeral.to_bytes(), &self.public(), job_id)?;
 		let plaintext = Zeroizing::new(
 			cipher
-				.decrypt(Nonce::from_slice(&[0; 12]), chacha20poly1305::aead::Payload {
-					msg: &sealed[36..],
-					aad: &job_id.to_le_bytes(),
-				})
+				.decrypt(
+					Nonce::from_slice(&[0; 12]),
+					chacha20poly1305::aead::Payload {
+						msg: &sealed[36..],
+						aad: &job_id.to_le_bytes(),
+					},
+				)
 				.map_err(|_| malformed("does not open with this key for this job"))?,
 		);
 		Opening::from_bytes(&plaintext)
 	}
 }
 
-fn cipher(shared: &[u8; 32], ephemeral: &[u8; 32], consumer: &[u8; 32], job_id: u64) -> Result<ChaCha20Poly1305, ZkError> {
+fn cipher(
+	shared: &[u8; 32],
+	ephemeral: &[u8; 32],
+	consumer: &[u8; 32],
+	job_id: u64,
+) -> Result<ChaCha20Poly1305, ZkError> {
 	let mut info = Vec::with_capacity(72);
 	info.extend_from_slice(ephemeral);
 	info.extend_from_slice(consumer);
@@ -171,10 +182,10 @@ pub fn seal<R: rand::RngCore + rand::CryptoRng>(
 	let cipher = cipher(&shared, &ephemeral_public, consumer, job_id)?;
 	let plaintext = Zeroizing::new(opening.to_bytes());
 	let ciphertext = cipher
-		.encrypt(Nonce::from_slice(&[0; 12]), chacha20poly1305::aead::Payload {
-			msg: &plaintext,
-			aad: &job_id.to_le_bytes(),
-		})
+		.encrypt(
+			Nonce::from_slice(&[0; 12]),
+			chacha20poly1305::aead::Payload { msg: &plaintext, aad: &job_id.to_le_bytes() },
+		)
 		.map_err(|_| ZkError::Malformed { what: "seal", reason: "encryption".into() })?;
 	let mut sealed = MAGIC.to_vec();
 	sealed.extend_from_slice(&ephemeral_public);
@@ -211,7 +222,8 @@ mod tests {
 		#[test]
 		fn another_consumer() {
 			let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-			let sealed = seal(&SealingSecret::derive(b"//Bob").public(), 7, &opening(), &mut rng).expect("seal");
+			let sealed = seal(&SealingSecret::derive(b"//Bob").public(), 7, &opening(), &mut rng)
+				.expect("seal");
 			assert!(SealingSecret::derive(b"//Eve").open(7, &sealed).is_err());
 		}
 

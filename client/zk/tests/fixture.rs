@@ -73,7 +73,11 @@ fn write_fixtures() {
 fn the_committed_small_verifying_keys_are_the_development_setup() {
 	for max_blocks in [9, 17] {
 		let committed = std::fs::read(zk_dir().join(format!("dev-b{max_blocks}.vk"))).unwrap();
-		assert_eq!(committed, dev_vk(max_blocks), "dev-b{max_blocks}.vk is stale: regenerate the fixtures");
+		assert_eq!(
+			committed,
+			dev_vk(max_blocks),
+			"dev-b{max_blocks}.vk is stale: regenerate the fixtures"
+		);
 	}
 }
 
@@ -90,9 +94,10 @@ fn the_committed_large_verifying_keys_are_the_development_setup() {
 fn the_benchmark_fixture_verifies_natively_and_with_the_runtime_curve() {
 	let vk = std::fs::read(zk_dir().join("dev-b9.vk")).unwrap();
 	let proof = std::fs::read(zk_dir().join("fixture-b9.proof")).unwrap();
-	let statement =
-		DecryptionStatement::decode(&mut &std::fs::read(zk_dir().join("fixture-b9.statement")).unwrap()[..])
-			.unwrap();
+	let statement = DecryptionStatement::decode(
+		&mut &std::fs::read(zk_dir().join("fixture-b9.statement")).unwrap()[..],
+	)
+	.unwrap();
 	verify_bytes::<ark_bls12_381::Bls12_381>(&vk, &proof, &statement).unwrap();
 	verify_bytes::<sp_crypto_ec_utils::bls12_381::Bls12_381>(&vk, &proof, &statement).unwrap();
 	let mut other = statement;

@@ -1,20 +1,17 @@
 //! FRAME benchmarks (v2) of every call, the two authorizations and the deadline handlers.
 
 use super::*;
-use crate::{pallet::{
-	ActiveWorkers, Assignments, AwaitingReveal, Call, Config, Jobs, NextJobId, Pallet, ReplicationFactor,
-	VerifyingKeys, Workers,
-}};
+use crate::pallet::{
+	ActiveWorkers, Assignments, AwaitingReveal, Call, Config, Jobs, NextJobId, Pallet,
+	ReplicationFactor, VerifyingKeys, Workers,
+};
 use alloc::vec;
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{
-		fungible::Mutate,
-		Authorize, Get,
-	},
+	traits::{fungible::Mutate, Authorize, Get},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
@@ -30,7 +27,10 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 }
 
 fn worker_key(index: u32) -> WorkerKey {
-	sp_io::crypto::sr25519_generate(WORKER_KEY_TYPE, Some(alloc::format!("//bench-worker-{index}").into_bytes()))
+	sp_io::crypto::sr25519_generate(
+		WORKER_KEY_TYPE,
+		Some(alloc::format!("//bench-worker-{index}").into_bytes()),
+	)
 }
 
 /// `n` more active workers (fewer if the active set would overflow, e.g. with genesis workers),
@@ -73,8 +73,9 @@ fn job<T: Config>(k: u32, workers: u32) -> (JobId, Vec<(T::AccountId, WorkerKey)
 	let owner = funded::<T>("owner", 0);
 	let dataset = T::BenchmarkHelper::active_dataset(&owner);
 	let consumer = funded::<T>("consumer", 0);
-	let id = Pallet::<T>::do_submit_job(consumer, dataset, mean_query(), Payment::FreeBalance, [7; 32])
-		.unwrap_or_else(|error| panic!("benchmark job: {error:?}"));
+	let id =
+		Pallet::<T>::do_submit_job(consumer, dataset, mean_query(), Payment::FreeBalance, [7; 32])
+			.unwrap_or_else(|error| panic!("benchmark job: {error:?}"));
 	(id, active)
 }
 
@@ -84,8 +85,12 @@ fn signed_result<T: Config>(
 	digest: FieldBytes,
 	blob: &[u8],
 ) -> tokenfactory_primitives::compute::WorkerSignature {
-	let statement =
-		ResultStatement::new(Pallet::<T>::genesis_hash(), job, digest, sp_io::hashing::blake2_256(blob));
+	let statement = ResultStatement::new(
+		Pallet::<T>::genesis_hash(),
+		job,
+		digest,
+		sp_io::hashing::blake2_256(blob),
+	);
 	statement
 		.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload))
 		.unwrap_or_else(|| panic!("benchmark keystore signs"))
@@ -134,10 +139,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn submit_job(
-		n: Linear<1, { T::MaxWorkers::get() }>,
-		k: Linear<1, { T::MaxReplicas::get() }>,
-	) {
+	fn submit_job(n: Linear<1, { T::MaxWorkers::get() }>, k: Linear<1, { T::MaxReplicas::get() }>) {
 		let n = n.max(k);
 		let _ = workers::<T>(n);
 		ReplicationFactor::<T>::put(k);
@@ -152,28 +154,47 @@ mod benchmarks {
 
 	// The submission that makes the majority and slashes the minority: the worst case.
 	#[benchmark]
-	fn submit_result(k: Linear<1, { T::MaxReplicas::get() }>, b: Linear<1, { T::MaxResultSize::get() }>) {
+	fn submit_result(
+		k: Linear<1, { T::MaxReplicas::get() }>,
+		b: Linear<1, { T::MaxResultSize::get() }>,
+	) {
 		let (id, active) = job::<T>(k, k);
-		let assigned: Vec<T::AccountId> =
-			Jobs::<T>::get(id).map(|job| job.workers.iter().map(|a| a.worker.clone()).collect()).unwrap_or_default();
+		let assigned: Vec<T::AccountId> = Jobs::<T>::get(id)
+			.map(|job| job.workers.iter().map(|a| a.worker.clone()).collect())
+			.unwrap_or_default();
 		let majority = (k / 2 + 1) as usize;
 		// Those before the deciding one: all but one agree, and the rest disagree.
 		for (position, worker) in assigned.iter().enumerate().skip(1) {
 			let digest = if position < majority { [1; 32] } else { [2; 32] };
-			assert!(Pallet::<T>::do_submit_result(id, worker.clone(), digest, vec![position as u8; 8]).is_ok());
+			assert!(Pallet::<T>::do_submit_result(
+				id,
+				worker.clone(),
+				digest,
+				vec![position as u8; 8]
+			)
+			.is_ok());
 		}
 		let decider = assigned[0].clone();
-		let key = active.iter().find(|(who, _)| who == &decider).map(|(_, key)| *key).unwrap_or(worker_key(0));
+		let key = active
+			.iter()
+			.find(|(who, _)| who == &decider)
+			.map(|(_, key)| *key)
+			.unwrap_or(worker_key(0));
 		let blob = vec![1u8; b as usize];
 		let signature = signed_result::<T>(id, &key, [1; 32], &blob);
 		let blob: ResultBlobOf<T> = blob.try_into().unwrap_or_default();
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, id, decider, [1; 32], blob, signature);
-		assert!(Jobs::<T>::get(id).is_some_and(|job| !matches!(job.status, JobStatus::Computing)) || k == 2);
+		assert!(
+			Jobs::<T>::get(id).is_some_and(|job| !matches!(job.status, JobStatus::Computing))
+				|| k == 2
+		);
 	}
 
 	#[benchmark]
-	fn authorize_submit_result(b: Linear<1, { T::MaxResultSize::get() }>) -> Result<(), BenchmarkError> {
+	fn authorize_submit_result(
+		b: Linear<1, { T::MaxResultSize::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let (id, active) = job::<T>(1, 1);
 		let (worker, key) = active.first().cloned().ok_or("a benchmark worker")?;
 		let blob = vec![1u8; b as usize];
@@ -197,14 +218,23 @@ mod benchmarks {
 	#[benchmark]
 	fn reveal(k: Linear<1, { T::MaxReplicas::get() }>) {
 		let (id, _) = job::<T>(k, k);
-		let assigned: Vec<T::AccountId> =
-			Jobs::<T>::get(id).map(|job| job.workers.iter().map(|a| a.worker.clone()).collect()).unwrap_or_default();
+		let assigned: Vec<T::AccountId> = Jobs::<T>::get(id)
+			.map(|job| job.workers.iter().map(|a| a.worker.clone()).collect())
+			.unwrap_or_default();
 		for worker in assigned {
 			assert!(Pallet::<T>::do_submit_result(id, worker, [1; 32], vec![1; 8]).is_ok());
 		}
 		#[extrinsic_call]
-		_(RawOrigin::Authorized, id, [42; 32], vec![0u8; T::MaxSealedSize::get() as usize].try_into().unwrap_or_default(), Default::default());
-		assert!(Jobs::<T>::get(id).is_some_and(|job| matches!(job.status, JobStatus::Revealed { .. })));
+		_(
+			RawOrigin::Authorized,
+			id,
+			[42; 32],
+			vec![0u8; T::MaxSealedSize::get() as usize].try_into().unwrap_or_default(),
+			Default::default(),
+		);
+		assert!(
+			Jobs::<T>::get(id).is_some_and(|job| matches!(job.status, JobStatus::Revealed { .. }))
+		);
 	}
 
 	#[benchmark]
@@ -222,7 +252,10 @@ mod benchmarks {
 		Jobs::<T>::insert(statement.job_id, record);
 		AwaitingReveal::<T>::insert(statement.job_id, ());
 		NextJobId::<T>::put(statement.job_id.saturating_add(1));
-		VerifyingKeys::<T>::insert(blocks, VerifyingKeyOf::<T>::try_from(key).map_err(|_| "key size")?);
+		VerifyingKeys::<T>::insert(
+			blocks,
+			VerifyingKeyOf::<T>::try_from(key).map_err(|_| "key size")?,
+		);
 		let call = Call::<T>::reveal {
 			job: statement.job_id,
 			result_commitment: statement.result_commitment,

@@ -42,13 +42,20 @@ impl<T: Config> Pallet<T> {
 	///
 	/// [`Error::AlreadyWorker`], [`Error::KeyInUse`], [`Error::BondTooLow`],
 	/// [`Error::TooManyWorkers`], or the currency's error if `bond` cannot be held.
-	pub fn do_register_worker(who: T::AccountId, key: WorkerKey, bond: BalanceOf<T>) -> DispatchResult {
+	pub fn do_register_worker(
+		who: T::AccountId,
+		key: WorkerKey,
+		bond: BalanceOf<T>,
+	) -> DispatchResult {
 		ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyWorker);
 		ensure!(!WorkerKeys::<T>::contains_key(key), Error::<T>::KeyInUse);
 		ensure!(bond >= T::MinWorkerBond::get(), Error::<T>::BondTooLow);
 		ActiveWorkers::<T>::try_append(who.clone()).map_err(|_| Error::<T>::TooManyWorkers)?;
 		T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)?;
-		Workers::<T>::insert(&who, Worker { key, bond, status: WorkerStatus::Active, open_jobs: 0 });
+		Workers::<T>::insert(
+			&who,
+			Worker { key, bond, status: WorkerStatus::Active, open_jobs: 0 },
+		);
 		WorkerKeys::<T>::insert(key, &who);
 		Self::deposit_event(Event::WorkerRegistered { worker: who, key, bond });
 		Ok(())
@@ -103,8 +110,12 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::UnbondingNotOver
 		);
 		ensure!(worker.open_jobs == 0, Error::<T>::JobsStillOpen);
-		let returned =
-			T::Currency::release(&HoldReason::WorkerBond.into(), &who, worker.bond, Precision::BestEffort)?;
+		let returned = T::Currency::release(
+			&HoldReason::WorkerBond.into(),
+			&who,
+			worker.bond,
+			Precision::BestEffort,
+		)?;
 		Workers::<T>::remove(&who);
 		WorkerKeys::<T>::remove(worker.key);
 		Self::deposit_event(Event::WorkerWithdrawn { worker: who, bond: returned });
@@ -168,13 +179,17 @@ impl<T: Config> Pallet<T> {
 	pub fn prepare_job(
 		dataset: DatasetId,
 		mut query: Query,
-	) -> Result<(JobTerms<T::AccountId, BalanceOf<T>, T::ClassId>, Query, u32, u32), DispatchError> {
-		let terms = T::Catalog::job_terms(dataset, query.program.kind()).map_err(|refusal| match refusal {
-			JobRefusal::UnknownDataset => Error::<T>::UnknownDataset,
-			JobRefusal::NotActive => Error::<T>::DatasetNotActive,
-			JobRefusal::ProgramNotAllowed => Error::<T>::ProgramNotAllowed,
-			JobRefusal::NoOwner => Error::<T>::DatasetHasNoOwner,
-		})?;
+	) -> Result<(JobTerms<T::AccountId, BalanceOf<T>, T::ClassId>, Query, u32, u32), DispatchError>
+	{
+		let terms =
+			T::Catalog::job_terms(dataset, query.program.kind()).map_err(
+				|refusal| match refusal {
+					JobRefusal::UnknownDataset => Error::<T>::UnknownDataset,
+					JobRefusal::NotActive => Error::<T>::DatasetNotActive,
+					JobRefusal::ProgramNotAllowed => Error::<T>::ProgramNotAllowed,
+					JobRefusal::NoOwner => Error::<T>::DatasetHasNoOwner,
+				},
+			)?;
 		if let Some(max) = terms.max_predicates {
 			ensure!(query.filter.len() <= usize::from(max), Error::<T>::TooManyPredicates);
 		}
@@ -234,7 +249,8 @@ impl<T: Config> Pallet<T> {
 				(who, PaymentSource::FreeBalance)
 			}
 			Payment::Voucher { voucher, signature } => {
-				let charge = T::Channels::charge(&terms.owner, &voucher, &signature, &escrow_reason)?;
+				let charge =
+					T::Channels::charge(&terms.owner, &voucher, &signature, &escrow_reason)?;
 				ensure!(charge.amount >= terms.price, Error::<T>::PaymentTooLow);
 				// Anything above the price settles earlier off-chain calls: it is the payee's.
 				let excess = charge.amount.saturating_sub(terms.price);
@@ -328,7 +344,8 @@ impl<T: Config> Pallet<T> {
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, parent));
 		for position in 0..wanted {
-			let word = seed.as_ref().iter().take(8).fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+			let word =
+				seed.as_ref().iter().take(8).fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
 			let remaining = (candidates.len() - position) as u64;
 			let pick = position + (word % remaining) as usize;
 			candidates.swap(position, pick);
@@ -382,10 +399,15 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::NotAssigned)?;
 		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
 		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
-		let statement =
-			ResultStatement::new(Self::genesis_hash(), job, *digest, sp_io::hashing::blake2_256(result));
+		let statement = ResultStatement::new(
+			Self::genesis_hash(),
+			job,
+			*digest,
+			sp_io::hashing::blake2_256(result),
+		);
 		ensure!(
-			statement.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
+			statement
+				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
 			Error::<T>::BadSignature
 		);
 		Ok(record.result_deadline)
@@ -431,7 +453,11 @@ impl<T: Config> Pallet<T> {
 						.unwrap_or(record.result_deadline.saturating_add(T::JobRetention::get()));
 					record.status = JobStatus::AwaitingReveal { digest: agreed, reveal_deadline };
 					AwaitingReveal::<T>::insert(job, ());
-					Self::deposit_event(Event::ResultAgreed { job, digest: agreed, reveal_deadline });
+					Self::deposit_event(Event::ResultAgreed {
+						job,
+						digest: agreed,
+						reveal_deadline,
+					});
 					for other in record.workers.iter() {
 						if other.result.is_some_and(|submitted| submitted.digest != agreed) {
 							Self::slash(&other.worker, job, SlashReason::WrongResult);
@@ -441,11 +467,12 @@ impl<T: Config> Pallet<T> {
 					Self::refund(job, &mut record, RefundReason::NoMajority);
 				}
 			}
-			JobStatus::AwaitingReveal { digest: agreed, .. } |
-			JobStatus::Revealed { digest: agreed, .. } =>
+			JobStatus::AwaitingReveal { digest: agreed, .. }
+			| JobStatus::Revealed { digest: agreed, .. } => {
 				if digest != agreed {
 					Self::slash(&worker, job, SlashReason::WrongResult);
-				},
+				}
+			}
 			JobStatus::Refunded { .. } => {}
 		}
 		if record.all_submitted() {
@@ -496,7 +523,8 @@ impl<T: Config> Pallet<T> {
 		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
 			return Err(Error::<T>::NotAwaitingReveal.into());
 		};
-		let key = VerifyingKeys::<T>::get(record.circuit_blocks).ok_or(Error::<T>::NoVerifyingKey)?;
+		let key =
+			VerifyingKeys::<T>::get(record.circuit_blocks).ok_or(Error::<T>::NoVerifyingKey)?;
 		let statement = DecryptionStatement {
 			key_commitment: record.key_commitment,
 			ciphertext_digest: digest,
@@ -512,7 +540,11 @@ impl<T: Config> Pallet<T> {
 	/// # Errors
 	///
 	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`]; a payout the currency refuses.
-	pub fn do_reveal(job: JobId, result_commitment: FieldBytes, sealed: SealedOf<T>) -> DispatchResult {
+	pub fn do_reveal(
+		job: JobId,
+		result_commitment: FieldBytes,
+		sealed: SealedOf<T>,
+	) -> DispatchResult {
 		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
 		let JobStatus::AwaitingReveal { digest, .. } = record.status else {
 			return Err(Error::<T>::NotAwaitingReveal.into());
@@ -540,8 +572,8 @@ impl<T: Config> Pallet<T> {
 		let price = record.price;
 		let reason: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
 		let pay = |to: &T::AccountId, amount: BalanceOf<T>| -> bool {
-			amount.is_zero() ||
-				T::Currency::transfer_on_hold(
+			amount.is_zero()
+				|| T::Currency::transfer_on_hold(
 					&reason,
 					&record.consumer,
 					to,
@@ -602,7 +634,13 @@ impl<T: Config> Pallet<T> {
 			)?;
 			to_owner = owner_part;
 		}
-		Self::deposit_event(Event::JobSettled { job, to_owner, to_dividends, to_workers, to_treasury });
+		Self::deposit_event(Event::JobSettled {
+			job,
+			to_owner,
+			to_dividends,
+			to_workers,
+			to_treasury,
+		});
 		Ok(())
 	}
 
@@ -613,11 +651,13 @@ impl<T: Config> Pallet<T> {
 		}
 		let escrow: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
 		let result = match record.payment {
-			PaymentSource::FreeBalance =>
+			PaymentSource::FreeBalance => {
 				T::Currency::release(&escrow, &record.consumer, record.price, Precision::BestEffort)
-					.map(|_| ()),
-			PaymentSource::Channel(channel) =>
-				T::Channels::refund(channel, &record.consumer, record.price, &escrow),
+					.map(|_| ())
+			}
+			PaymentSource::Channel(channel) => {
+				T::Channels::refund(channel, &record.consumer, record.price, &escrow)
+			}
 		};
 		if let Err(error) = result {
 			// Cannot happen while the escrow invariant holds (try_state checks it); never
@@ -706,13 +746,16 @@ impl<T: Config> Pallet<T> {
 	/// # Errors
 	///
 	/// [`Error::MalformedVerifyingKey`], [`Error::TooManyCircuits`].
-	pub fn do_set_verifying_key(circuit_blocks: u32, key: Option<VerifyingKeyOf<T>>) -> DispatchResult {
+	pub fn do_set_verifying_key(
+		circuit_blocks: u32,
+		key: Option<VerifyingKeyOf<T>>,
+	) -> DispatchResult {
 		match key {
 			Some(key) => {
 				ensure!(T::Verifier::is_valid_key(&key), Error::<T>::MalformedVerifyingKey);
 				ensure!(
-					VerifyingKeys::<T>::contains_key(circuit_blocks) ||
-						VerifyingKeys::<T>::iter_keys().count() < T::MaxCircuits::get() as usize,
+					VerifyingKeys::<T>::contains_key(circuit_blocks)
+						|| VerifyingKeys::<T>::iter_keys().count() < T::MaxCircuits::get() as usize,
 					Error::<T>::TooManyCircuits
 				);
 				VerifyingKeys::<T>::insert(circuit_blocks, key);
@@ -780,9 +823,9 @@ impl<T: Config> Pallet<T> {
 				for assignment in job.workers.iter() {
 					*open.entry(assignment.worker.clone()).or_default() += 1;
 					ensure!(
-						assignment.result.is_some() ||
-							!Workers::<T>::contains_key(&assignment.worker) ||
-							Assignments::<T>::contains_key(&assignment.worker, id),
+						assignment.result.is_some()
+							|| !Workers::<T>::contains_key(&assignment.worker)
+							|| Assignments::<T>::contains_key(&assignment.worker, id),
 						"an assigned worker that owes a result is missing from Assignments"
 					);
 				}
@@ -792,8 +835,8 @@ impl<T: Config> Pallet<T> {
 				*entry = entry.saturating_add(job.price);
 			}
 			ensure!(
-				matches!(job.status, JobStatus::AwaitingReveal { .. }) ==
-					AwaitingReveal::<T>::contains_key(id),
+				matches!(job.status, JobStatus::AwaitingReveal { .. })
+					== AwaitingReveal::<T>::contains_key(id),
 				"AwaitingReveal does not match the jobs' status"
 			);
 		}

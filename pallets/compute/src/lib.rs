@@ -94,9 +94,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
-	use frame_system::{
-		offchain::CreateAuthorizedTransaction, pallet_prelude::*,
-	};
+	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 	use sp_runtime::{
 		traits::{SaturatedConversion, Saturating, Zero},
 		Perbill,
@@ -290,8 +288,7 @@ pub mod pallet {
 
 	/// The Groth16 verifying key of each circuit shape, by the shape's padded block count.
 	#[pallet::storage]
-	pub type VerifyingKeys<T: Config> =
-		StorageMap<_, Twox64Concat, u32, VerifyingKeyOf<T>>;
+	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, u32, VerifyingKeyOf<T>>;
 
 	/// Genesis: the replication factor, the verifying keys and the first workers.
 	#[pallet::genesis_config]
@@ -307,7 +304,11 @@ pub mod pallet {
 	/// One replica, no keys, no workers: a chain that sets up compute later by governance.
 	impl<T: Config> Default for GenesisConfig<T> {
 		fn default() -> Self {
-			Self { replication_factor: 1, verifying_keys: Default::default(), workers: Default::default() }
+			Self {
+				replication_factor: 1,
+				verifying_keys: Default::default(),
+				workers: Default::default(),
+			}
 		}
 	}
 
@@ -324,14 +325,20 @@ pub mod pallet {
 				"more verifying keys than MaxCircuits"
 			);
 			for (blocks, key) in &self.verifying_keys {
-				assert!(T::Verifier::is_valid_key(key), "genesis verifying key {blocks} is malformed");
-				let key: VerifyingKeyOf<T> =
-					key.clone().try_into().expect("genesis verifying key longer than MaxVerifyingKeySize");
+				assert!(
+					T::Verifier::is_valid_key(key),
+					"genesis verifying key {blocks} is malformed"
+				);
+				let key: VerifyingKeyOf<T> = key
+					.clone()
+					.try_into()
+					.expect("genesis verifying key longer than MaxVerifyingKeySize");
 				VerifyingKeys::<T>::insert(blocks, key);
 			}
 			for (account, key, bond) in &self.workers {
-				Pallet::<T>::do_register_worker(account.clone(), *key, *bond)
-					.expect("genesis worker must be registrable (funded, unique key, bond above minimum)");
+				Pallet::<T>::do_register_worker(account.clone(), *key, *bond).expect(
+					"genesis worker must be registrable (funded, unique key, bond above minimum)",
+				);
 			}
 		}
 	}
@@ -557,10 +564,7 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxReplicas::get() > 0, "MaxReplicas must be positive");
 			assert!(T::MaxWorkers::get() >= T::MaxReplicas::get(), "MaxWorkers below MaxReplicas");
-			assert!(
-				T::MaxDeadlinesPerBlock::get() > 0,
-				"MaxDeadlinesPerBlock must be positive"
-			);
+			assert!(T::MaxDeadlinesPerBlock::get() > 0, "MaxDeadlinesPerBlock must be positive");
 			assert!(
 				T::JobRetention::get() > T::RevealTimeout::get(),
 				"a job must outlive its reveal deadline"

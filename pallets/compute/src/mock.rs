@@ -448,7 +448,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 
 /// Builds the test externalities with replication factor `k` and `workers` registered.
 pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("storage");
+	let mut storage =
+		frame_system::GenesisConfig::<Test>::default().build_storage().expect("storage");
 	let funded = ["owner", "consumer", "payer", "w1", "w2", "w3", "w4", "w5", "other"];
 	pallet_balances::GenesisConfig::<Test> {
 		balances: funded
@@ -463,7 +464,10 @@ pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
 	pallet_compute::GenesisConfig::<Test> {
 		replication_factor: k,
 		verifying_keys: mock_verifying_keys(),
-		workers: workers.iter().map(|name| (account(name), worker_key(name), MIN_BOND * 2)).collect(),
+		workers: workers
+			.iter()
+			.map(|name| (account(name), worker_key(name), MIN_BOND * 2))
+			.collect(),
 	}
 	.assimilate_storage(&mut storage)
 	.expect("compute");
@@ -472,7 +476,9 @@ pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
 	MockCatalog::insert(0, default_dataset());
 	let mut ext = sp_io::TestExternalities::new(storage);
 	// Benchmarks generate worker keys in the keystore.
-	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }
@@ -531,9 +537,18 @@ pub fn result_of(byte: u8) -> (FieldBytes, Vec<u8>) {
 }
 
 /// `worker`'s signature of its result for `job`.
-pub fn sign_result(worker: &str, job: JobId, digest: FieldBytes, blob: &[u8]) -> sr25519::Signature {
-	let statement =
-		ResultStatement::new(Compute::genesis_hash(), job, digest, sp_io::hashing::blake2_256(blob));
+pub fn sign_result(
+	worker: &str,
+	job: JobId,
+	digest: FieldBytes,
+	blob: &[u8],
+) -> sr25519::Signature {
+	let statement = ResultStatement::new(
+		Compute::genesis_hash(),
+		job,
+		digest,
+		sp_io::hashing::blake2_256(blob),
+	);
 	statement.using_encoded(|payload| worker_pair(worker).sign(payload))
 }
 
@@ -561,10 +576,14 @@ pub fn dispatch_authorized(call: pallet_compute::Call<Test>) -> DispatchResult {
 		Some(Err(error)) => return Err(DispatchError::Other(authorization_error(error))),
 		None => return Err(DispatchError::Other("not an authorized call")),
 	}
-	call.dispatch(frame_system::RawOrigin::Authorized.into()).map(|_| ()).map_err(|error| error.error)
+	call.dispatch(frame_system::RawOrigin::Authorized.into())
+		.map(|_| ())
+		.map_err(|error| error.error)
 }
 
-fn authorization_error(error: sp_runtime::transaction_validity::TransactionValidityError) -> &'static str {
+fn authorization_error(
+	error: sp_runtime::transaction_validity::TransactionValidityError,
+) -> &'static str {
 	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 	match error {
 		TransactionValidityError::Invalid(InvalidTransaction::Custom(code)) => error_name(code),
@@ -616,7 +635,11 @@ pub fn open_channel(deposit: Balance) -> (sr25519::Pair, u64) {
 }
 
 /// `payer`'s voucher for `amount` in total on `channel`.
-pub fn voucher(payer: &sr25519::Pair, channel: u64, amount: Balance) -> (Voucher<Balance>, MultiSignature) {
+pub fn voucher(
+	payer: &sr25519::Pair,
+	channel: u64,
+	amount: Balance,
+) -> (Voucher<Balance>, MultiSignature) {
 	let voucher = Voucher::new(channel, amount);
 	let signature = voucher.using_payload(&PaymentChannels::genesis_hash(), |payload| {
 		MultiSignature::from(payer.sign(payload))

@@ -12,10 +12,7 @@ use crate::*;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
-use sp_runtime::{
-	offchain::storage::StorageValueRef,
-	traits::UniqueSaturatedInto,
-};
+use sp_runtime::{offchain::storage::StorageValueRef, traits::UniqueSaturatedInto};
 use tokenfactory_primitives::{
 	compute::{ResultStatement, WORKER_KEY_TYPE},
 	datasets::{blob_offchain_key, BlobKind, BlobTarget, DataCatalog},
@@ -100,13 +97,11 @@ impl<T: Config> Pallet<T> {
 		let storage_key = local_key(EVAL, job);
 		let store = StorageValueRef::persistent(&storage_key);
 		let mut task: LocalTask<EvalOutput> = store.get().ok().flatten().unwrap_or_default();
-		let Some(output) = Self::poll(
-			now,
-			job,
-			&mut task,
-			tokenfactory_executor::evaluation_status,
-			|| Self::evaluation_request(job, &record).map(tokenfactory_executor::submit_evaluation),
-		) else {
+		let Some(output) =
+			Self::poll(now, job, &mut task, tokenfactory_executor::evaluation_status, || {
+				Self::evaluation_request(job, &record).map(tokenfactory_executor::submit_evaluation)
+			})
+		else {
 			store.set(&task);
 			return;
 		};
@@ -116,8 +111,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let blob_hash = sp_io::hashing::blake2_256(&output.result);
 		let statement = ResultStatement::new(Self::genesis_hash(), job, output.digest, blob_hash);
-		let Some(signature) =
-			statement.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload))
+		let Some(signature) = statement
+			.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload))
 		else {
 			log::error!(target: LOG_TARGET, "job {job}: the keystore cannot sign with the worker key");
 			return;
@@ -210,7 +205,10 @@ impl<T: Config> Pallet<T> {
 				.filter_map(|assignment| assignment.result)
 				.filter(|result| result.digest == digest)
 				.map(|result| BlobRef {
-					key: tokenfactory_primitives::compute::result_offchain_key(job, &result.blob_hash),
+					key: tokenfactory_primitives::compute::result_offchain_key(
+						job,
+						&result.blob_hash,
+					),
 					hash: result.blob_hash,
 					size: 0,
 				})
@@ -234,18 +232,15 @@ impl<T: Config> Pallet<T> {
 			store.set(&task);
 			return;
 		}
-		let (Ok(sealed), Ok(proof)) =
-			(SealedOf::<T>::try_from(output.sealed.clone()), ProofOf::<T>::try_from(output.proof.clone()))
-		else {
+		let (Ok(sealed), Ok(proof)) = (
+			SealedOf::<T>::try_from(output.sealed.clone()),
+			ProofOf::<T>::try_from(output.proof.clone()),
+		) else {
 			log::error!(target: LOG_TARGET, "job {job}: the reveal exceeds the chain's size limits");
 			return;
 		};
-		let call = Call::<T>::reveal {
-			job,
-			result_commitment: output.result_commitment,
-			sealed,
-			proof,
-		};
+		let call =
+			Call::<T>::reveal { job, result_commitment: output.result_commitment, sealed, proof };
 		Self::send(job, "reveal", call);
 		task.sent_at = Some(now);
 		store.set(&task);
@@ -281,14 +276,20 @@ impl<T: Config> Pallet<T> {
 				None
 			}
 			TaskStatus::Unknown => {
-				if task.failed_at.is_some_and(|failed| now < failed.saturating_add(RETRY_FAILED_AFTER)) {
+				if task
+					.failed_at
+					.is_some_and(|failed| now < failed.saturating_add(RETRY_FAILED_AFTER))
+				{
 					return None;
 				}
 				task.failed_at = None;
 				match submit() {
-					Some(Ok(())) => log::info!(target: LOG_TARGET, "job {job}: handed to the executor"),
-					Some(Err(error)) =>
-						log::warn!(target: LOG_TARGET, "job {job}: the executor refused: {error:?}"),
+					Some(Ok(())) => {
+						log::info!(target: LOG_TARGET, "job {job}: handed to the executor")
+					}
+					Some(Err(error)) => {
+						log::warn!(target: LOG_TARGET, "job {job}: the executor refused: {error:?}")
+					}
 					None => {}
 				}
 				None

@@ -4,7 +4,7 @@ use crate::Config;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::{fungible::Inspect, ConstU32},
-	BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::*;
@@ -38,7 +38,15 @@ pub type VerifyingKeyOf<T> = BoundedVec<u8, <T as Config>::MaxVerifyingKeySize>;
 
 /// A registered worker.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(T))]
 pub struct Worker<T: Config> {
@@ -54,7 +62,16 @@ pub struct Worker<T: Config> {
 
 /// Whether a worker takes new jobs.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum WorkerStatus<BlockNumber> {
 	/// Assigned new jobs.
@@ -68,7 +85,16 @@ pub enum WorkerStatus<BlockNumber> {
 
 /// How a job's escrow was funded, which decides where a refund goes.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum PaymentSource {
 	/// Held from the consumer's free balance; a refund releases it.
@@ -90,7 +116,16 @@ pub struct Assignment<AccountId> {
 
 /// A worker's submitted result.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct SubmittedResult {
 	/// The digest of the result's compact form.
@@ -101,7 +136,15 @@ pub struct SubmittedResult {
 
 /// Where a job is.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(T))]
 pub enum JobStatus<T: Config> {
@@ -149,7 +192,15 @@ impl<T: Config> JobStatus<T> {
 
 /// A job: everything fixed when it was submitted, the workers' results and its status.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(T))]
 pub struct Job<T: Config> {
@@ -205,10 +256,8 @@ impl<T: Config> Job<T> {
 	pub fn majority_digest(&self) -> Option<FieldBytes> {
 		let majority = self.majority();
 		self.workers.iter().filter_map(|a| a.result.map(|r| r.digest)).find(|digest| {
-			self.workers
-				.iter()
-				.filter(|a| a.result.map(|r| r.digest) == Some(*digest))
-				.count() >= majority
+			self.workers.iter().filter(|a| a.result.map(|r| r.digest) == Some(*digest)).count()
+				>= majority
 		})
 	}
 
@@ -220,7 +269,16 @@ impl<T: Config> Job<T> {
 
 /// What a deadline entry is for.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum DeadlineKind {
 	/// The result deadline: slash absent workers, refund if no majority, close the result
@@ -234,7 +292,16 @@ pub enum DeadlineKind {
 
 /// Why a worker was slashed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum SlashReason {
 	/// Its digest disagreed with the majority's.

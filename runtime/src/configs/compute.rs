@@ -1,11 +1,13 @@
 use crate::{
 	configs::{ClassId, TreasuryAccount},
 	prod_or_fast, Balance, Balances, BlockNumber, DataRegistry, Equity, PaymentChannels, Runtime,
-	RuntimeCall, RuntimeHoldReason, Signature, TxExtension, UncheckedExtrinsic, DAYS, MINUTES, UNIT,
+	RuntimeCall, RuntimeHoldReason, Signature, TxExtension, UncheckedExtrinsic, DAYS, MINUTES,
+	UNIT,
 };
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32},
-	frame_system, sp_runtime::Perbill,
+	frame_system,
+	sp_runtime::Perbill,
 };
 use tokenfactory_primitives::{
 	compute::DecryptionVerifier,
@@ -32,15 +34,15 @@ const REVEAL_TIMEOUT: BlockNumber = prod_or_fast!(10 * MINUTES, 30);
 /// A day to read a finished job's sealed result from state (an hour of blocks otherwise).
 const JOB_RETENTION: BlockNumber = prod_or_fast!(DAYS, 60);
 /// Up to five replicas per job (the network uses three, a dev chain one).
-const MAX_REPLICAS: u32 = 5;
+pub const MAX_REPLICAS: u32 = 5;
 /// Active workers new jobs are drawn from.
-const MAX_WORKERS: u32 = 64;
+pub const MAX_WORKERS: u32 = 64;
 /// Deadline entries handled per block; each job has three over its life, so a block can take
 /// about twenty new jobs before their deadlines slide.
-const MAX_DEADLINES_PER_BLOCK: u32 = 64;
+pub const MAX_DEADLINES_PER_BLOCK: u32 = 64;
 /// The largest result blob: 65 blocks (the largest circuit) of 919 sixteen-bit words, with
 /// headers, is just under 120 KiB.
-const MAX_RESULT_SIZE: u32 = 128 * 1024;
+pub const MAX_RESULT_SIZE: u32 = 128 * 1024;
 /// A sealed result: up to 65 digits and a blinding, sealed, is well under a kilobyte.
 const MAX_SEALED_SIZE: u32 = 2 * 1024;
 /// A compressed Groth16 proof on BLS12-381 is 192 bytes.
@@ -92,7 +94,7 @@ impl pallet_compute::Config for Runtime {
 	type MaxCircuits = ConstU32<MAX_CIRCUITS>;
 	type WorkerShare = WorkerShare;
 	type TreasuryShare = TreasuryShare;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_compute::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ComputeBenchmarks;
 }
@@ -109,11 +111,16 @@ impl DecryptionVerifier for HostCallGroth16 {
 		proof: &[u8],
 		statement: &DecryptionStatement,
 	) -> Result<(), Groth16Error> {
-		groth16::verify_bytes::<sp_crypto_ec_utils::bls12_381::Bls12_381>(verifying_key, proof, statement)
+		groth16::verify_bytes::<sp_crypto_ec_utils::bls12_381::Bls12_381>(
+			verifying_key,
+			proof,
+			statement,
+		)
 	}
 
 	fn is_valid_key(verifying_key: &[u8]) -> bool {
-		groth16::VerifyingKey::<sp_crypto_ec_utils::bls12_381::Bls12_381>::decode(verifying_key).is_ok()
+		groth16::VerifyingKey::<sp_crypto_ec_utils::bls12_381::Bls12_381>::decode(verifying_key)
+			.is_ok()
 	}
 }
 
@@ -161,7 +168,9 @@ where
 			frame_system::CheckSpecVersion::<Runtime>::new(),
 			frame_system::CheckTxVersion::<Runtime>::new(),
 			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(polkadot_sdk::sp_runtime::generic::Era::Immortal),
+			frame_system::CheckEra::<Runtime>::from(
+				polkadot_sdk::sp_runtime::generic::Era::Immortal,
+			),
 			frame_system::CheckNonce::<Runtime>::from(0),
 			frame_system::CheckWeight::<Runtime>::new(),
 			polkadot_sdk::pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
@@ -208,33 +217,53 @@ impl pallet_compute::BenchmarkHelper<crate::AccountId> for ComputeBenchmarks {
 		let collection =
 			<super::data_registry::NftCollections as pallet_data_registry::BenchmarkHelper<_, _>>::create_collection(owner);
 		let key_set = pallet_data_registry::NextKeySetId::<Runtime>::get();
-		let key_blobs = [(BlobKind::ServerKeyChunk, [1u8]), (BlobKind::PublicKey, [2]), (BlobKind::ProofParameters, [3])];
+		let key_blobs = [
+			(BlobKind::ServerKeyChunk, [1u8]),
+			(BlobKind::PublicKey, [2]),
+			(BlobKind::ProofParameters, [3]),
+		];
 		unwrap(
 			DataRegistry::do_register_key_set(
 				owner.clone(),
 				1,
 				[7; 32],
-				key_blobs.iter().map(|(kind, bytes)| spec(*kind, bytes)).collect::<alloc::vec::Vec<_>>().try_into().unwrap_or_default(),
+				key_blobs
+					.iter()
+					.map(|(kind, bytes)| spec(*kind, bytes))
+					.collect::<alloc::vec::Vec<_>>()
+					.try_into()
+					.unwrap_or_default(),
 			)
 			.map(|_| ()),
 		);
 		for (index, (_, bytes)) in key_blobs.iter().enumerate() {
-			unwrap(DataRegistry::do_upload_chunk(BlobTarget::KeySet(key_set), index as u32, bytes.to_vec()));
+			unwrap(DataRegistry::do_upload_chunk(
+				BlobTarget::KeySet(key_set),
+				index as u32,
+				bytes.to_vec(),
+			));
 		}
 		let dataset = pallet_data_registry::NextDatasetId::<Runtime>::get();
 		let description = DatasetDescription::<Runtime> {
 			name: b"bench".to_vec().try_into().unwrap_or_default(),
 			description: Default::default(),
-			schema: vec![Column { name: b"value".to_vec().try_into().unwrap_or_default(), width: ColumnWidth::U16 }]
-				.try_into()
-				.unwrap_or_default(),
+			schema: vec![Column {
+				name: b"value".to_vec().try_into().unwrap_or_default(),
+				width: ColumnWidth::U16,
+			}]
+			.try_into()
+			.unwrap_or_default(),
 			rows: 8,
 		};
 		let terms = DatasetTerms::<Runtime> {
 			price: UNIT,
-			programs: vec![ProgramPolicy { kind: ProgramKind::Mean, min_cohort: None, max_predicates: None }]
-				.try_into()
-				.unwrap_or_default(),
+			programs: vec![ProgramPolicy {
+				kind: ProgramKind::Mean,
+				min_cohort: None,
+				max_predicates: None,
+			}]
+			.try_into()
+			.unwrap_or_default(),
 			min_cohort: 1,
 		};
 		unwrap(

@@ -9,11 +9,11 @@ use polkadot_sdk::{
 
 /// One MiB per upload: three fit in the normal-class share (75%) of a 5 MiB block, and a
 /// 60 MB compressed server key goes up in about sixty transactions. Fees scale with length.
-const MAX_CHUNK_SIZE: u32 = 1024 * 1024;
+pub const MAX_CHUNK_SIZE: u32 = 1024 * 1024;
 /// Enough one-MiB chunks for a 250 MB server key, plus the public key and the CRS.
-const MAX_KEY_SET_BLOBS: u32 = 256;
+pub const MAX_KEY_SET_BLOBS: u32 = 256;
 /// Enough chunks for a dataset of millions of encrypted values.
-const MAX_DATASET_BLOBS: u32 = 1024;
+pub const MAX_DATASET_BLOBS: u32 = 1024;
 /// As many columns as the program catalogue can address.
 const MAX_COLUMNS: u32 = tokenfactory_primitives::programs::MAX_COLUMNS;
 const COLUMN_NAME_LIMIT: u32 = 32;
@@ -54,7 +54,7 @@ impl pallet_data_registry::Config for Runtime {
 	type DepositPerByte = DepositPerByte;
 	type DepositPerBlob = DepositPerBlob;
 	type RetireGracePeriod = RetireGracePeriod;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_data_registry::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = NftCollections;
 }

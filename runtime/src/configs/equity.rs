@@ -58,7 +58,7 @@ impl pallet_equity::Config for Runtime {
 	type MaxActiveProposals = ConstU32<MAX_ACTIVE_PROPOSALS>;
 	type MinVotingPeriod = ConstU32<MIN_VOTING_PERIOD>;
 	type MaxVotingPeriod = ConstU32<MAX_VOTING_PERIOD>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_equity::WeightInfo<Runtime>;
 }
 
 /// The ledger behind `pallet-equity`. Deposits are zero because `pallet-equity` takes the

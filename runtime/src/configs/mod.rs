@@ -19,7 +19,11 @@ mod timestamp;
 mod transaction_payment;
 mod treasury;
 
-pub use compute::{HostCallGroth16, DEV_VERIFYING_KEYS};
+pub use compute::{
+	HostCallGroth16, DEV_VERIFYING_KEYS, MAX_DEADLINES_PER_BLOCK, MAX_REPLICAS, MAX_RESULT_SIZE,
+	MAX_WORKERS,
+};
+pub use data_registry::{MAX_CHUNK_SIZE, MAX_DATASET_BLOBS, MAX_KEY_SET_BLOBS};
 pub use equity::{ClassId, EquityLedgerInstance};
 pub use referenda::TracksInfo;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights, MAXIMUM_BLOCK_WEIGHT};

@@ -31,7 +31,7 @@ impl pallet_payment_channels::Config for Runtime {
 	type ChannelStorageDeposit = ChannelStorageDeposit;
 	type ChallengePeriod = ChallengePeriod;
 	type MaxChannelsPerAccount = ConstU32<MAX_CHANNELS_PER_ACCOUNT>;
-	type WeightInfo = pallet_payment_channels::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_payment_channels::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
 }

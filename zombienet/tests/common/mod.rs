@@ -263,7 +263,11 @@ pub async fn submit_windowed(
 
 /// Submits `call` from `signer` and waits only until it is in a best block and succeeded there:
 /// for when finality may stall, or when the next step must follow the inclusion closely.
-pub async fn submit_to_best_block(client: &Client, signer: &Keypair, call: RuntimeCall) -> Result<()> {
+pub async fn submit_to_best_block(
+	client: &Client,
+	signer: &Keypair,
+	call: RuntimeCall,
+) -> Result<()> {
 	submit_calls(client, signer, vec![call], usize::MAX, false).await
 }
 
@@ -310,7 +314,12 @@ struct Pending {
 }
 
 impl Pending {
-	async fn submit(client: &Client, signer: &Keypair, nonce: u64, call: RuntimeCall) -> Result<Self> {
+	async fn submit(
+		client: &Client,
+		signer: &Keypair,
+		nonce: u64,
+		call: RuntimeCall,
+	) -> Result<Self> {
 		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 		let signed = client
 			.tx()
@@ -367,9 +376,9 @@ impl Pending {
 					return Ok(());
 				}
 				Some(Ok(
-					TxStatus::Error { message } |
-					TxStatus::Invalid { message } |
-					TxStatus::Dropped { message },
+					TxStatus::Error { message }
+					| TxStatus::Invalid { message }
+					| TxStatus::Dropped { message },
 				)) => return Err(self.failure(message).await),
 				Some(Ok(_)) => continue,
 				Some(Err(error)) => return Err(self.failure(error.to_string()).await),
@@ -408,10 +417,8 @@ pub struct State {
 impl State {
 	/// Connects to `node`'s RPC.
 	pub async fn connect(node: &NetworkNode) -> Result<Self> {
-		let rpc = node
-			.rpc()
-			.await
-			.with_context(|| format!("cannot connect to {}'s RPC", node.name()))?;
+		let rpc =
+			node.rpc().await.with_context(|| format!("cannot connect to {}'s RPC", node.name()))?;
 		Ok(Self { rpc: LegacyRpcMethods::new(rpc) })
 	}
 

@@ -12,7 +12,8 @@ fn root_sets_and_removes_a_verifying_key() {
 	build_and_execute(|| {
 		assert_ok!(Compute::set_verifying_key(RuntimeOrigin::root(), 25, Some(key(&[1, 2]))));
 		assert_eq!(VerifyingKeys::<Test>::get(25), Some(key(&[1, 2])));
-		assert!(compute_events().contains(&Event::VerifyingKeySet { circuit_blocks: 25, present: true }));
+		assert!(compute_events()
+			.contains(&Event::VerifyingKeySet { circuit_blocks: 25, present: true }));
 		assert_ok!(Compute::set_verifying_key(RuntimeOrigin::root(), 25, None));
 		assert_eq!(VerifyingKeys::<Test>::get(25), None);
 	});

@@ -67,8 +67,10 @@ fn harness(worker: &str, decryptor: bool) -> Harness {
 	keystore
 		.sr25519_generate_new(WORKER_KEY_TYPE, Some(&format!("//{worker}//worker")))
 		.expect("worker key");
-	let executor =
-		Arc::new(StandIn { keys: if decryptor { vec![KEY_COMMITMENT] } else { vec![] }, ..Default::default() });
+	let executor = Arc::new(StandIn {
+		keys: if decryptor { vec![KEY_COMMITMENT] } else { vec![] },
+		..Default::default()
+	});
 	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
 	ext.register_extension(OffchainDbExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
@@ -167,7 +169,11 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
 		executor.reveals.lock().expect("lock").insert(
 			job,
-			TaskStatus::Done(RevealOutput { result_commitment: commitment, sealed: vec![5; 40], proof }),
+			TaskStatus::Done(RevealOutput {
+				result_commitment: commitment,
+				sealed: vec![5; 40],
+				proof,
+			}),
 		);
 		Compute::offchain_worker(3);
 		let calls = pool_calls(&pool);
@@ -208,7 +214,11 @@ fn a_failed_evaluation_is_retried_after_a_while() {
 	ext.execute_with(|| {
 		let job = submit_default_job();
 		Compute::offchain_worker(1);
-		executor.evaluations.lock().expect("lock").insert(job, TaskStatus::Failed(b"blob missing".to_vec()));
+		executor
+			.evaluations
+			.lock()
+			.expect("lock")
+			.insert(job, TaskStatus::Failed(b"blob missing".to_vec()));
 		Compute::offchain_worker(2);
 		// The executor forgets the failure (as the node's does once reported).
 		executor.evaluations.lock().expect("lock").clear();

@@ -21,7 +21,11 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
 	prop_oneof![
 		any::<bool>().prop_map(|by_voucher| Step::Submit { by_voucher }),
-		(any::<u8>(), 0..3u8, 1..3u8).prop_map(|(job, worker, digest)| Step::Result { job, worker, digest }),
+		(any::<u8>(), 0..3u8, 1..3u8).prop_map(|(job, worker, digest)| Step::Result {
+			job,
+			worker,
+			digest
+		}),
 		(any::<u8>(), any::<bool>()).prop_map(|(job, honest)| Step::Reveal { job, honest }),
 		(1..12u8).prop_map(|blocks| Step::Wait { blocks }),
 	]

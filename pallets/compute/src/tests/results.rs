@@ -1,4 +1,6 @@
-use crate::{mock::*, Assignments, AwaitingReveal, Error, Event, JobStatus, Jobs, SlashReason, Workers};
+use crate::{
+	mock::*, Assignments, AwaitingReveal, Error, Event, JobStatus, Jobs, SlashReason, Workers,
+};
 use frame_support::{assert_noop, assert_ok};
 use polkadot_sdk::*;
 use tokenfactory_primitives::compute::{result_offchain_key, RefundReason};
@@ -116,7 +118,8 @@ fn authorization_accepts_a_signed_result_and_provides_one_tag_per_worker() {
 			result: blob.clone().try_into().expect("bounded"),
 			signature: sign_result("w1", job, digest, &blob),
 		});
-		let (validity, _) = call.authorize(TransactionSource::External).expect("authorized call").expect("valid");
+		let (validity, _) =
+			call.authorize(TransactionSource::External).expect("authorized call").expect("valid");
 		assert_eq!(validity.provides.len(), 1);
 		assert!(validity.longevity <= RESULT_TIMEOUT);
 	});
@@ -153,7 +156,14 @@ fn unknown_job() {
 	build_and_execute(|| {
 		assert_noop!(submit_result("w1", 5, 1), refused(Error::<Test>::UnknownJob));
 		assert_noop!(
-			Compute::submit_result(authorized(), 5, account("w1"), [1; 32], Default::default(), sign_result("w1", 5, [1; 32], &[])),
+			Compute::submit_result(
+				authorized(),
+				5,
+				account("w1"),
+				[1; 32],
+				Default::default(),
+				sign_result("w1", 5, [1; 32], &[])
+			),
 			Error::<Test>::UnknownJob
 		);
 	});
@@ -163,10 +173,21 @@ fn unknown_job() {
 fn not_assigned() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(Compute::register_worker(RuntimeOrigin::signed(account("w4")), worker_key("w4"), MIN_BOND));
+		assert_ok!(Compute::register_worker(
+			RuntimeOrigin::signed(account("w4")),
+			worker_key("w4"),
+			MIN_BOND
+		));
 		assert_noop!(submit_result("w4", job, 1), refused(Error::<Test>::NotAssigned));
 		assert_noop!(
-			Compute::submit_result(authorized(), job, account("w4"), [1; 32], Default::default(), sign_result("w4", job, [1; 32], &[])),
+			Compute::submit_result(
+				authorized(),
+				job,
+				account("w4"),
+				[1; 32],
+				Default::default(),
+				sign_result("w4", job, [1; 32], &[])
+			),
 			Error::<Test>::NotAssigned
 		);
 	});
@@ -179,7 +200,14 @@ fn already_submitted() {
 		assert_ok!(submit_result("w1", job, 1));
 		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::AlreadySubmitted));
 		assert_noop!(
-			Compute::submit_result(authorized(), job, account("w1"), [1; 32], Default::default(), sign_result("w1", job, [1; 32], &[])),
+			Compute::submit_result(
+				authorized(),
+				job,
+				account("w1"),
+				[1; 32],
+				Default::default(),
+				sign_result("w1", job, [1; 32], &[])
+			),
 			Error::<Test>::AlreadySubmitted
 		);
 	});
@@ -192,7 +220,14 @@ fn result_phase_closed() {
 		run_to_block(result_deadline(1));
 		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::ResultPhaseClosed));
 		assert_noop!(
-			Compute::submit_result(authorized(), job, account("w1"), [1; 32], Default::default(), sign_result("w1", job, [1; 32], &[])),
+			Compute::submit_result(
+				authorized(),
+				job,
+				account("w1"),
+				[1; 32],
+				Default::default(),
+				sign_result("w1", job, [1; 32], &[])
+			),
 			Error::<Test>::ResultPhaseClosed
 		);
 	});

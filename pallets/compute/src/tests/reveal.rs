@@ -21,7 +21,8 @@ fn a_valid_reveal_settles_the_escrow_exactly() {
 	build_and_execute(|| {
 		let owner_before = Balances::free_balance(owner());
 		let treasury_before = Balances::free_balance(TreasuryAccount::get());
-		let workers_before: Vec<Balance> = WORKERS.iter().map(|w| Balances::free_balance(account(w))).collect();
+		let workers_before: Vec<Balance> =
+			WORKERS.iter().map(|w| Balances::free_balance(account(w))).collect();
 		let job = agreed_job();
 		let (digest, _) = result_of(1);
 		assert_ok!(reveal(job, digest));

@@ -1,4 +1,6 @@
-use crate::{mock::*, Assignments, DeadlineKind, Deadlines, Error, Event, JobStatus, Jobs, PaymentSource};
+use crate::{
+	mock::*, Assignments, DeadlineKind, Deadlines, Error, Event, JobStatus, Jobs, PaymentSource,
+};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use polkadot_sdk::*;
 use tokenfactory_primitives::{
@@ -33,7 +35,8 @@ fn a_job_paid_from_free_balance_is_escrowed_assigned_and_scheduled() {
 			assert!(Assignments::<Test>::contains_key(&assignment.worker, job));
 		}
 		assert!(Deadlines::<Test>::get(result_deadline(1)).contains(&(job, DeadlineKind::Results)));
-		assert!(Deadlines::<Test>::get(result_deadline(1) + RETENTION).contains(&(job, DeadlineKind::Prune)));
+		assert!(Deadlines::<Test>::get(result_deadline(1) + RETENTION)
+			.contains(&(job, DeadlineKind::Prune)));
 		assert_eq!(MockCatalog::get(0).running_jobs, 1);
 		assert!(matches!(
 			compute_events().last(),
@@ -61,7 +64,12 @@ fn assignment_is_deterministic_and_distinct() {
 		let mut ext = new_test_ext_with(2, &["w1", "w2", "w3", "w4", "w5"]);
 		ext.execute_with(|| {
 			let job = submit_default_job();
-			Jobs::<Test>::get(job).expect("job").workers.iter().map(|a| a.worker.clone()).collect::<Vec<_>>()
+			Jobs::<Test>::get(job)
+				.expect("job")
+				.workers
+				.iter()
+				.map(|a| a.worker.clone())
+				.collect::<Vec<_>>()
 		})
 	};
 	let first = assigned();
@@ -91,7 +99,10 @@ fn a_voucher_below_the_price_is_refused() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) = voucher(&payer, channel, PRICE - 1);
-		assert_noop!(submit(mean_query(), Payment::Voucher { voucher, signature }), Error::<Test>::PaymentTooLow);
+		assert_noop!(
+			submit(mean_query(), Payment::Voucher { voucher, signature }),
+			Error::<Test>::PaymentTooLow
+		);
 	});
 }
 
@@ -120,7 +131,13 @@ fn a_consumer_who_cannot_pay_is_refused() {
 fn unknown_dataset() {
 	build_and_execute(|| {
 		assert_noop!(
-			Compute::submit_job(RuntimeOrigin::signed(consumer()), 9, mean_query(), Payment::FreeBalance, [0; 32]),
+			Compute::submit_job(
+				RuntimeOrigin::signed(consumer()),
+				9,
+				mean_query(),
+				Payment::FreeBalance,
+				[0; 32]
+			),
 			Error::<Test>::UnknownDataset
 		);
 	});
@@ -137,7 +154,11 @@ fn dataset_not_active() {
 #[test]
 fn program_not_allowed() {
 	build_and_execute(|| {
-		let query = Query { program: Program::Sum { column: 1 }, filter: BoundedList::empty(), min_cohort: 0 };
+		let query = Query {
+			program: Program::Sum { column: 1 },
+			filter: BoundedList::empty(),
+			min_cohort: 0,
+		};
 		assert_noop!(submit(query, Payment::FreeBalance), Error::<Test>::ProgramNotAllowed);
 	});
 }
@@ -163,8 +184,12 @@ fn invalid_query() {
 	build_and_execute(|| {
 		let query = Query {
 			program: Program::Mean { column: 1 },
-			filter: BoundedList::new(vec![Predicate { column: 0, op: CompareOp::Lt, constant: 300 }])
-				.expect("one predicate"),
+			filter: BoundedList::new(vec![Predicate {
+				column: 0,
+				op: CompareOp::Lt,
+				constant: 300,
+			}])
+			.expect("one predicate"),
 			min_cohort: 0,
 		};
 		assert_noop!(submit(query, Payment::FreeBalance), Error::<Test>::InvalidQuery);
@@ -178,7 +203,8 @@ fn no_circuit_for_result() {
 		let query = Query {
 			program: Program::Histogram {
 				column: 0,
-				edges: BoundedList::new((1..=12).map(|edge| edge * 10).collect()).expect("12 edges"),
+				edges: BoundedList::new((1..=12).map(|edge| edge * 10).collect())
+					.expect("12 edges"),
 			},
 			filter: BoundedList::empty(),
 			min_cohort: 0,
@@ -202,7 +228,10 @@ fn deadline_queue_full() {
 		for offset in 0..16u64 {
 			Deadlines::<Test>::insert(
 				result_deadline(1) + offset,
-				frame_support::BoundedVec::truncate_from(vec![(99, DeadlineKind::Prune); MAX_DEADLINES as usize]),
+				frame_support::BoundedVec::truncate_from(vec![
+					(99, DeadlineKind::Prune);
+					MAX_DEADLINES as usize
+				]),
 			);
 		}
 		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::DeadlineQueueFull);
@@ -224,6 +253,9 @@ fn revenue_destination_is_fixed_when_the_job_is_bought() {
 		MockDividends::create_class(4);
 		MockCatalog::update(0, |dataset| dataset.revenue = RevenueDestination::EquityClass(4));
 		let job = submit_default_job();
-		assert_eq!(Jobs::<Test>::get(job).map(|job| job.revenue), Some(RevenueDestination::EquityClass(4)));
+		assert_eq!(
+			Jobs::<Test>::get(job).map(|job| job.revenue),
+			Some(RevenueDestination::EquityClass(4))
+		);
 	});
 }

@@ -61,7 +61,10 @@ fn two_of_three_complete_the_job_and_the_absent_worker_is_slashed_at_the_deadlin
 			amount: SLASH,
 			reason: SlashReason::MissedDeadline
 		}));
-		assert!(matches!(Jobs::<Test>::get(job).map(|job| job.status), Some(JobStatus::Revealed { .. })));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::Revealed { .. })
+		));
 		assert_eq!(Workers::<Test>::get(account("w3")).map(|w| w.open_jobs), Some(0));
 	});
 }
@@ -81,10 +84,7 @@ fn no_reveal_by_the_deadline_refunds_the_consumer() {
 		);
 		assert!(!AwaitingReveal::<Test>::contains_key(job));
 		assert_eq!(Balances::free_balance(consumer()), before);
-		assert_eq!(
-			Balances::balance_on_hold(&crate::HoldReason::JobEscrow.into(), &consumer()),
-			0
-		);
+		assert_eq!(Balances::balance_on_hold(&crate::HoldReason::JobEscrow.into(), &consumer()), 0);
 		// The workers did their part: nobody is slashed.
 		for worker in WORKERS {
 			assert_eq!(bond(worker), MIN_BOND * 2);

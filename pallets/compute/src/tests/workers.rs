@@ -9,7 +9,11 @@ fn bond_held(name: &str) -> Balance {
 #[test]
 fn register_holds_the_bond_and_joins_the_active_set() {
 	build_and_execute(|| {
-		assert_ok!(Compute::register_worker(RuntimeOrigin::signed(account("w4")), worker_key("w4"), MIN_BOND));
+		assert_ok!(Compute::register_worker(
+			RuntimeOrigin::signed(account("w4")),
+			worker_key("w4"),
+			MIN_BOND
+		));
 		assert_eq!(bond_held("w4"), MIN_BOND);
 		assert!(crate::ActiveWorkers::<Test>::get().contains(&account("w4")));
 		assert_eq!(crate::WorkerKeys::<Test>::get(worker_key("w4")), Some(account("w4")));
@@ -25,7 +29,11 @@ fn register_holds_the_bond_and_joins_the_active_set() {
 fn register_rejects_a_second_registration() {
 	build_and_execute(|| {
 		assert_noop!(
-			Compute::register_worker(RuntimeOrigin::signed(account("w1")), worker_key("w4"), MIN_BOND),
+			Compute::register_worker(
+				RuntimeOrigin::signed(account("w1")),
+				worker_key("w4"),
+				MIN_BOND
+			),
 			Error::<Test>::AlreadyWorker
 		);
 	});
@@ -35,7 +43,11 @@ fn register_rejects_a_second_registration() {
 fn register_rejects_a_key_in_use() {
 	build_and_execute(|| {
 		assert_noop!(
-			Compute::register_worker(RuntimeOrigin::signed(account("w4")), worker_key("w1"), MIN_BOND),
+			Compute::register_worker(
+				RuntimeOrigin::signed(account("w4")),
+				worker_key("w1"),
+				MIN_BOND
+			),
 			Error::<Test>::KeyInUse
 		);
 	});
@@ -45,7 +57,11 @@ fn register_rejects_a_key_in_use() {
 fn register_rejects_a_bond_below_the_minimum() {
 	build_and_execute(|| {
 		assert_noop!(
-			Compute::register_worker(RuntimeOrigin::signed(account("w4")), worker_key("w4"), MIN_BOND - 1),
+			Compute::register_worker(
+				RuntimeOrigin::signed(account("w4")),
+				worker_key("w4"),
+				MIN_BOND - 1
+			),
 			Error::<Test>::BondTooLow
 		);
 	});
@@ -83,7 +99,11 @@ fn register_rejects_a_full_active_set() {
 			));
 		}
 		assert_noop!(
-			Compute::register_worker(RuntimeOrigin::signed(account("w4")), worker_key("w4"), MIN_BOND),
+			Compute::register_worker(
+				RuntimeOrigin::signed(account("w4")),
+				worker_key("w4"),
+				MIN_BOND
+			),
 			Error::<Test>::TooManyWorkers
 		);
 	});
@@ -101,7 +121,10 @@ fn bond_extra_adds_to_the_held_bond() {
 #[test]
 fn bond_extra_rejects_a_non_worker() {
 	build_and_execute(|| {
-		assert_noop!(Compute::bond_extra(RuntimeOrigin::signed(account("w4")), 50), Error::<Test>::NotWorker);
+		assert_noop!(
+			Compute::bond_extra(RuntimeOrigin::signed(account("w4")), 50),
+			Error::<Test>::NotWorker
+		);
 	});
 }
 
@@ -120,9 +143,15 @@ fn unbond_leaves_the_active_set_and_starts_the_delay() {
 #[test]
 fn unbond_rejects_a_non_worker_and_a_second_unbond() {
 	build_and_execute(|| {
-		assert_noop!(Compute::unbond(RuntimeOrigin::signed(account("w4"))), Error::<Test>::NotWorker);
+		assert_noop!(
+			Compute::unbond(RuntimeOrigin::signed(account("w4"))),
+			Error::<Test>::NotWorker
+		);
 		assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
-		assert_noop!(Compute::unbond(RuntimeOrigin::signed(account("w1"))), Error::<Test>::AlreadyUnbonding);
+		assert_noop!(
+			Compute::unbond(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::AlreadyUnbonding
+		);
 	});
 }
 
@@ -141,11 +170,20 @@ fn withdraw_returns_the_bond_after_the_delay() {
 #[test]
 fn withdraw_rejects_before_unbonding_and_before_the_delay() {
 	build_and_execute(|| {
-		assert_noop!(Compute::withdraw(RuntimeOrigin::signed(account("w4"))), Error::<Test>::NotWorker);
-		assert_noop!(Compute::withdraw(RuntimeOrigin::signed(account("w1"))), Error::<Test>::NotUnbonding);
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w4"))),
+			Error::<Test>::NotWorker
+		);
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::NotUnbonding
+		);
 		assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
 		run_to_block(UNBONDING_DELAY);
-		assert_noop!(Compute::withdraw(RuntimeOrigin::signed(account("w1"))), Error::<Test>::UnbondingNotOver);
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::UnbondingNotOver
+		);
 	});
 }
 
@@ -155,7 +193,10 @@ fn withdraw_waits_for_open_jobs() {
 		let job = submit_default_job();
 		assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
 		run_to_block(1 + UNBONDING_DELAY);
-		assert_noop!(Compute::withdraw(RuntimeOrigin::signed(account("w1"))), Error::<Test>::JobsStillOpen);
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::JobsStillOpen
+		);
 		for worker in WORKERS {
 			assert_ok!(submit_result(worker, job, 1));
 		}

@@ -45,6 +45,6 @@ ensure_prerequisites() {
 # Builds every crate, test and runtime variant in one invocation: the node binary the
 # scripts run is the one the tests use, and nothing is compiled twice.
 build_all() {
-	log "building (target dir $CARGO_TARGET_DIR; a cold build takes about two hours on 2 cores)"
+	log "building (target dir $CARGO_TARGET_DIR; a cold build takes about 50 minutes on 2 cores)"
 	(cd "$REPO_ROOT" && cargo build --locked --workspace --all-targets)
 }

@@ -7,6 +7,7 @@
 //!
 //! Environment: `FHE_BENCH_ROWS` (default `16,64,256`), `FHE_BENCH_ENCRYPT_ROWS` (default
 //! 128; the per-1,000-row figure is scaled from it).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Benchmark code: a failure is a panic.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,4 +1,5 @@
 //! Schemas and CSV reading: every bad input gets its own error (no FHE involved).
+#![allow(clippy::unwrap_used)] // Test helpers outside `#[test]` functions too.
 
 use tokenfactory_fhe::dataset::{read_csv, read_csv_with_limit, ColumnSpec};
 use tokenfactory_fhe::error::DatasetError;

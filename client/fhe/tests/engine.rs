@@ -3,6 +3,7 @@
 //! FHE is slow: keys are generated once per test run (and cached on disk under the target
 //! directory across runs), datasets have at most 8 rows, and the property test runs few
 //! cases. Run with `--test-threads=1`: each evaluation already uses two threads.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside `#[test]` functions too.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

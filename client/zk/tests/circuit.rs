@@ -4,7 +4,7 @@
 mod common;
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
-use common::{small_shape, witness};
+use common::{satisfied, small_shape, witness};
 use tokenfactory_zk::{
 	circuit::{Assignment, DecryptionCircuit},
 	commitments::LweSecretKeyBits,
@@ -15,19 +15,6 @@ fn honest() -> (CircuitShape, Assignment) {
 	let shape = small_shape(4);
 	let assignment = witness(1, &shape, &[3, 0, 2], 42).assignment().unwrap();
 	(shape, assignment)
-}
-
-/// Synthesizes and returns whether the constraints hold, printing the first unsatisfied one.
-fn satisfied(shape: CircuitShape, assignment: Assignment) -> bool {
-	let cs = ConstraintSystem::<Fr>::new_ref();
-	DecryptionCircuit { shape, assignment: Some(assignment) }
-		.generate_constraints(cs.clone())
-		.unwrap();
-	let satisfied = cs.is_satisfied().unwrap();
-	if !satisfied {
-		println!("unsatisfied: {:?}", cs.which_is_unsatisfied().unwrap());
-	}
-	satisfied
 }
 
 #[test]

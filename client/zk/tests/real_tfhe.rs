@@ -5,9 +5,10 @@
 //! do); the circuit is the production 9-block shape with the development setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code.
 
+mod common;
+
 use std::sync::OnceLock;
 
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use tokenfactory_fhe::{
 	dataset::{self, EncryptOptions, PlainDataset},
 	programs::{BoundedList, CompareOp, Predicate, Program, Query},
@@ -15,7 +16,6 @@ use tokenfactory_fhe::{
 };
 use tokenfactory_primitives::groth16::{verify_bytes, DecryptionStatement};
 use tokenfactory_zk::{
-	circuit::{Assignment, DecryptionCircuit},
 	commitments::{fr_to_bytes, Fr, LweSecretKeyBits},
 	prover::DecryptionWitness,
 	reveal::{open_reveal, reveal, DEV_SETUP_SEED},
@@ -83,18 +83,6 @@ fn witness(job_id: u64) -> DecryptionWitness {
 	}
 }
 
-fn satisfied(assignment: Assignment) -> bool {
-	let cs = ConstraintSystem::<Fr>::new_ref();
-	DecryptionCircuit { shape: fixture().keys.shape, assignment: Some(assignment) }
-		.generate_constraints(cs.clone())
-		.unwrap();
-	let satisfied = cs.is_satisfied().unwrap();
-	if !satisfied {
-		println!("unsatisfied: {:?}", cs.which_is_unsatisfied().unwrap());
-	}
-	satisfied
-}
-
 #[test]
 fn the_engine_produces_a_compact_result_the_circuit_holds() {
 	let f = fixture();
@@ -125,7 +113,7 @@ fn the_honest_witness_over_a_real_result_satisfies_and_decrypts_to_the_plaintext
 		tokenfactory_fhe::compact::outputs_from_digits(&assignment.plaintext, &layout, 4).unwrap();
 	// Three of four rows have a >= 10: the gate passes.
 	assert_eq!(outputs, vec![1, 3]);
-	assert!(satisfied(assignment));
+	assert!(common::satisfied(fixture().keys.shape, assignment));
 }
 
 mod reject {
@@ -135,14 +123,14 @@ mod reject {
 	fn one_ciphertext_word() {
 		let mut assignment = witness(7).assignment().unwrap();
 		assignment.result.blocks[0].mask[100] ^= 1;
-		assert!(!satisfied(assignment));
+		assert!(!common::satisfied(fixture().keys.shape, assignment));
 	}
 
 	#[test]
 	fn one_result_digit() {
 		let mut assignment = witness(7).assignment().unwrap();
 		assignment.plaintext[1] ^= 1;
-		assert!(!satisfied(assignment));
+		assert!(!common::satisfied(fixture().keys.shape, assignment));
 	}
 
 	#[test]
@@ -150,21 +138,21 @@ mod reject {
 		let mut assignment = witness(7).assignment().unwrap();
 		let LweSecretKeyBits(bits) = &mut assignment.key;
 		bits[0] ^= 1;
-		assert!(!satisfied(assignment));
+		assert!(!common::satisfied(fixture().keys.shape, assignment));
 	}
 
 	#[test]
 	fn another_blinding() {
 		let mut assignment = witness(7).assignment().unwrap();
 		assignment.blinding += Fr::from(1u64);
-		assert!(!satisfied(assignment));
+		assert!(!common::satisfied(fixture().keys.shape, assignment));
 	}
 
 	#[test]
 	fn another_job_id() {
 		let mut assignment = witness(7).assignment().unwrap();
 		assignment.public.job_id += 1;
-		assert!(!satisfied(assignment));
+		assert!(!common::satisfied(fixture().keys.shape, assignment));
 	}
 }
 

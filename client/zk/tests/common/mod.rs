@@ -1,9 +1,12 @@
-//! Test ciphertexts made with the commitments crate's native twin (plain integer LWE at the
-//! project's parameters, a short key for speed), until real tfhe results are wired in.
+//! Test helpers: ciphertexts made with the commitments crate's native twin (plain integer LWE
+//! at the project's parameters, a short key for speed), and the satisfiability check.
+//! `real_tfhe.rs` uses the check with results of the real FHE engine.
 #![allow(dead_code)]
 
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use tokenfactory_zk::{
+	circuit::{Assignment, DecryptionCircuit},
 	commitments::{encrypt_block_for_tests, CompactParameters, CompactResult, LweSecretKeyBits},
 	CircuitShape, DecryptionWitness, Fr,
 };
@@ -55,4 +58,17 @@ pub fn witness(seed: u64, shape: &CircuitShape, digits: &[u64], job_id: u64) -> 
 	let key = random_key(&mut rng, shape.parameters.lwe_dimension);
 	let result = encrypt(&mut rng, &shape.parameters, &key, digits);
 	DecryptionWitness { job_id, key, result, blinding: Fr::from(rng.gen::<u64>()) }
+}
+
+/// Synthesizes and returns whether the constraints hold, printing the first unsatisfied one.
+pub fn satisfied(shape: CircuitShape, assignment: Assignment) -> bool {
+	let cs = ConstraintSystem::<Fr>::new_ref();
+	DecryptionCircuit { shape, assignment: Some(assignment) }
+		.generate_constraints(cs.clone())
+		.unwrap();
+	let satisfied = cs.is_satisfied().unwrap();
+	if !satisfied {
+		println!("unsatisfied: {:?}", cs.which_is_unsatisfied().unwrap());
+	}
+	satisfied
 }

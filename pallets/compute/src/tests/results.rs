@@ -3,10 +3,24 @@ use crate::{
 };
 use frame_support::{assert_noop, assert_ok};
 use polkadot_sdk::*;
-use tokenfactory_primitives::compute::{result_offchain_key, RefundReason};
+use sp_runtime::DispatchResult;
+use tokenfactory_primitives::compute::{result_offchain_key, JobId, RefundReason};
 
 fn authorized() -> RuntimeOrigin {
 	frame_system::RawOrigin::Authorized.into()
+}
+
+/// `worker`'s signed result (digest `[1; 32]`, empty blob) for `job`, dispatched straight with
+/// `origin`: the call's own checks, without its authorization step.
+fn dispatch_result(origin: RuntimeOrigin, worker: &str, job: JobId) -> DispatchResult {
+	Compute::submit_result(
+		origin,
+		job,
+		account(worker),
+		[1; 32],
+		Default::default(),
+		sign_result(worker, job, [1; 32], &[]),
+	)
 }
 
 fn bond(name: &str) -> Balance {
@@ -155,17 +169,7 @@ fn bad_signature() {
 fn unknown_job() {
 	build_and_execute(|| {
 		assert_noop!(submit_result("w1", 5, 1), refused(Error::<Test>::UnknownJob));
-		assert_noop!(
-			Compute::submit_result(
-				authorized(),
-				5,
-				account("w1"),
-				[1; 32],
-				Default::default(),
-				sign_result("w1", 5, [1; 32], &[])
-			),
-			Error::<Test>::UnknownJob
-		);
+		assert_noop!(dispatch_result(authorized(), "w1", 5), Error::<Test>::UnknownJob);
 	});
 }
 
@@ -179,17 +183,7 @@ fn not_assigned() {
 			MIN_BOND
 		));
 		assert_noop!(submit_result("w4", job, 1), refused(Error::<Test>::NotAssigned));
-		assert_noop!(
-			Compute::submit_result(
-				authorized(),
-				job,
-				account("w4"),
-				[1; 32],
-				Default::default(),
-				sign_result("w4", job, [1; 32], &[])
-			),
-			Error::<Test>::NotAssigned
-		);
+		assert_noop!(dispatch_result(authorized(), "w4", job), Error::<Test>::NotAssigned);
 	});
 }
 
@@ -199,17 +193,7 @@ fn already_submitted() {
 		let job = submit_default_job();
 		assert_ok!(submit_result("w1", job, 1));
 		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::AlreadySubmitted));
-		assert_noop!(
-			Compute::submit_result(
-				authorized(),
-				job,
-				account("w1"),
-				[1; 32],
-				Default::default(),
-				sign_result("w1", job, [1; 32], &[])
-			),
-			Error::<Test>::AlreadySubmitted
-		);
+		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::AlreadySubmitted);
 	});
 }
 
@@ -219,17 +203,7 @@ fn result_phase_closed() {
 		let job = submit_default_job();
 		run_to_block(result_deadline(1));
 		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::ResultPhaseClosed));
-		assert_noop!(
-			Compute::submit_result(
-				authorized(),
-				job,
-				account("w1"),
-				[1; 32],
-				Default::default(),
-				sign_result("w1", job, [1; 32], &[])
-			),
-			Error::<Test>::ResultPhaseClosed
-		);
+		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::ResultPhaseClosed);
 	});
 }
 
@@ -260,14 +234,7 @@ fn a_signed_origin_cannot_submit_results() {
 	build_and_execute(|| {
 		let job = submit_default_job();
 		assert_noop!(
-			Compute::submit_result(
-				RuntimeOrigin::signed(account("w1")),
-				job,
-				account("w1"),
-				[1; 32],
-				Default::default(),
-				sign_result("w1", job, [1; 32], &[])
-			),
+			dispatch_result(RuntimeOrigin::signed(account("w1")), "w1", job),
 			sp_runtime::DispatchError::BadOrigin
 		);
 	});

@@ -316,6 +316,84 @@ mod token_factory {
 		});
 	}
 
+	/// An attacker's one-share class whose resolution carries `call`: proposed, voted, the
+	/// issuer role handed to `victim`, closed. Returns nothing: callers check balances.
+	fn resolution_handed_to(victim: &crate::AccountId, call: RuntimeCall) {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let signed = || RuntimeOrigin::signed(eve.clone());
+		let period = <Runtime as pallet_equity::Config>::MinVotingPeriod::get();
+		let class = pallet_equity::NextClassId::<Runtime>::get();
+		assert_ok!(Equity::create_class(
+			signed(),
+			b"Shell".to_vec().try_into().expect("short"),
+			b"SHL".to_vec().try_into().expect("short"),
+			1,
+			pallet_equity::Compliance::Open,
+			None,
+			pallet_equity::GovernanceParams {
+				proposal_threshold: 1,
+				quorum: Perbill::from_percent(50),
+				approval: Perbill::from_percent(50),
+				voting_period: period,
+			},
+		));
+		assert_ok!(Equity::issue(signed(), class, eve.clone(), 1));
+		let proposal = pallet_equity::NextProposalId::<Runtime>::get();
+		let _ = Equity::propose(signed(), class, Box::new(call));
+		let _ = Equity::vote(signed(), proposal, true);
+		let _ = Equity::transfer_issuer(signed(), class, victim.clone());
+		System::set_block_number(System::block_number() + period + 1);
+		let _ = Equity::close(
+			signed(),
+			proposal,
+			polkadot_sdk::frame_support::weights::Weight::from_parts(1_000_000_000_000, 1 << 20),
+		);
+	}
+
+	mod attack {
+		use super::*;
+		use polkadot_sdk::{pallet_balances, pallet_sudo};
+
+		#[test]
+		fn stranger_drains_an_account_through_an_equity_resolution() {
+			genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+				System::set_block_number(1);
+				let eve = Sr25519Keyring::Eve.to_account_id();
+				let victim = Sr25519Keyring::Ferdie.to_account_id();
+				let (victim_before, eve_before) =
+					(Balances::total_balance(&victim), Balances::total_balance(&eve));
+				resolution_handed_to(
+					&victim,
+					RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+						dest: eve.clone().into(),
+						keep_alive: false,
+					}),
+				);
+				assert_eq!(Balances::total_balance(&victim), victim_before, "victim drained");
+				assert!(Balances::total_balance(&eve) <= eve_before, "attacker gained");
+			});
+		}
+
+		#[test]
+		fn stranger_reaches_root_through_the_sudo_key_holders_class() {
+			genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+				System::set_block_number(1);
+				let eve = Sr25519Keyring::Eve.to_account_id();
+				let sudo_key = Sr25519Keyring::Alice.to_account_id();
+				let eve_before = Balances::total_balance(&eve);
+				let mint = RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
+					who: eve.clone().into(),
+					new_free: 1_000_000_000 * UNIT,
+				});
+				resolution_handed_to(
+					&sudo_key,
+					RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(mint) }),
+				);
+				assert!(Balances::total_balance(&eve) <= eve_before, "a resolution reached Root");
+			});
+		}
+	}
+
 	#[test]
 	fn a_dataset_token_is_minted_uploaded_and_activated() {
 		use pallet_data_registry::{

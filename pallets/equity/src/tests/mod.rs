@@ -2,6 +2,7 @@
 //! [`crate::mock::new_test_ext_checked`], which checks `do_try_state` at its end.
 
 mod allowlist;
+mod attack;
 mod close;
 mod create_class;
 mod dividends;

@@ -115,7 +115,7 @@ fn zero_quorum_lets_a_dust_holder_decide() {
 #[test]
 fn issuer_dilutes_a_running_vote_by_minting() {
 	new_test_ext_checked(|| {
-		let class = create_default_class();
+		let class = class_of(ISSUER, 10_000, default_governance());
 		issue_to_holders(class);
 		let call = RuntimeCall::Equity(crate::Call::deposit_dividend { class, amount: 1 });
 		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, Box::new(call)));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times the runtime's Groth16 verifier in pure wasm (no BLS12-381 host calls) under wasmtime:
-# the third verification figure of issue 4, beside the native one (client/zk's figures test)
+# the third verification figure of the decryption proof, beside the native one (client/zk's figures test)
 # and the runtime's host-call one (the `reveal` authorization weight, scripts/bench-weights.sh).
 #
 #   scripts/bench-wasm-verify.sh [RUNS]     (default 20)

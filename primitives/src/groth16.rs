@@ -1,7 +1,7 @@
 //! Groth16 verification of decryption proofs.
 //!
 //! The owner of a dataset proves that a revealed result is the correct decryption of the agreed
-//! result ciphertext (`client/zk`, issue 4). This module is the statement's public-input type and a
+//! result ciphertext (`client/zk`). This module is the statement's public-input type and a
 //! Groth16 verifier generic over the pairing engine, so that the runtime can use
 //! `sp_crypto_ec_utils::bls12_381::Bls12_381` (host calls) and native code plain
 //! `ark_bls12_381::Bls12_381`; both are arkworks 0.6 curves.

@@ -1,4 +1,4 @@
-//! The aggregate program catalogue (see issue 3).
+//! The aggregate program catalogue.
 //!
 //! A consumer never asks for a row: it asks for a [`Query`], one [`Program`] from a fixed
 //! catalogue of aggregates, an optional [`Filter`] (a conjunction of up to

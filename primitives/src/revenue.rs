@@ -1,4 +1,4 @@
-//! Routing data revenue to equity dividend pools (see issue 6).
+//! Routing data revenue to equity dividend pools.
 //!
 //! The compute pallet settles a job by paying the data owner. When the owner has chosen to
 //! share revenue with its equity holders, the owner's part is routed to the owner's share

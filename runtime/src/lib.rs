@@ -2,8 +2,9 @@
 //!
 //! The state transition function of the Token Factory appchain: the utility token
 //! (`pallet-balances`), dataset NFTs (`pallet-nfts`), the treasury, and OpenGov
-//! (`pallet-referenda` + `pallet-conviction-voting`) whose Root track can authorize a runtime
-//! upgrade. Aura authors blocks, GRANDPA finalizes them.
+//! (`pallet-referenda` + `pallet-conviction-voting`): a Root track (runtime upgrades, verifying
+//! keys), a canceller and a killer track that stop a referendum without waiting behind it, and
+//! a treasurer track for treasury spends. Aura authors blocks, GRANDPA finalizes them.
 //!
 //! Pallet indices are grouped with gaps so that later pallets slot in without renumbering:
 //! system 0.., money 10.., governance 20.., Token Factory's own pallets 50...
@@ -42,6 +43,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod origins;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -196,8 +198,8 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to apply on runtime upgrade; none yet.
-pub type Migrations = ();
+/// Migrations to apply on runtime upgrade, each versioned so it runs once.
+pub type Migrations = (pallet_equity::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Executive: dispatches incoming extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -255,6 +257,9 @@ mod runtime {
 	pub type Referenda = pallet_referenda;
 	#[runtime::pallet_index(23)]
 	pub type ConvictionVoting = pallet_conviction_voting;
+	/// The origins of the non-Root OpenGov tracks (canceller, killer, treasurer).
+	#[runtime::pallet_index(24)]
+	pub type Origins = origins::pallet_origins;
 	#[runtime::pallet_index(29)]
 	pub type Sudo = pallet_sudo;
 

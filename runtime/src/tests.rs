@@ -321,7 +321,7 @@ mod token_factory {
 	fn resolution_handed_to(victim: &crate::AccountId, call: RuntimeCall) {
 		let eve = Sr25519Keyring::Eve.to_account_id();
 		let signed = || RuntimeOrigin::signed(eve.clone());
-		let period = <Runtime as pallet_equity::Config>::MinVotingPeriod::get();
+		let period: crate::BlockNumber = <Runtime as pallet_equity::Config>::MinVotingPeriod::get();
 		let class = pallet_equity::NextClassId::<Runtime>::get();
 		assert_ok!(Equity::create_class(
 			signed(),
@@ -394,93 +394,435 @@ mod token_factory {
 		}
 	}
 
-	#[test]
-	fn a_dataset_token_is_minted_uploaded_and_activated() {
+	/// Registers an active 64-row dataset of `owner` (its key set, NFT collection and blobs)
+	/// and returns its id.
+	fn register_active_dataset(owner: &crate::AccountId) -> u32 {
 		use pallet_data_registry::{
-			BlobKind, BlobSpec, BlobTarget, Column, DatasetDescription, DatasetStatus,
-			DatasetTerms, ProgramPolicy,
+			BlobKind, BlobSpec, BlobTarget, Column, DatasetDescription, DatasetTerms, ProgramPolicy,
 		};
 		use polkadot_sdk::{pallet_nfts, sp_io::hashing::blake2_256};
 		use tokenfactory_primitives::datasets::{ColumnWidth, ProgramKind};
 
+		let origin = || RuntimeOrigin::signed(owner.clone());
+		let collection = pallet_nfts::NextCollectionId::<Runtime>::get().unwrap_or_default();
+		assert_ok!(crate::Nfts::create(
+			origin(),
+			owner.clone().into(),
+			pallet_nfts::CollectionConfig {
+				settings: pallet_nfts::CollectionSettings::all_enabled(),
+				max_supply: None,
+				mint_settings: pallet_nfts::MintSettings::default(),
+			},
+		));
+		let blob = |seed: u8, len: usize| -> Vec<u8> { (0..len).map(|i| seed ^ i as u8).collect() };
+		let spec = |kind, bytes: &Vec<u8>| BlobSpec {
+			kind,
+			size: bytes.len() as u32,
+			hash: blake2_256(bytes),
+		};
+		let keys = [blob(1, 3000), blob(2, 500), blob(3, 700)];
+		let kinds = [BlobKind::ServerKeyChunk, BlobKind::PublicKey, BlobKind::ProofParameters];
+		let key_set = pallet_data_registry::NextKeySetId::<Runtime>::get();
+		assert_ok!(crate::DataRegistry::register_key_set(
+			origin(),
+			1,
+			[9; 32],
+			keys.iter()
+				.zip(kinds)
+				.map(|(b, k)| spec(k, b))
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("3 blobs")
+		));
+		for (index, bytes) in keys.iter().enumerate() {
+			assert_ok!(crate::DataRegistry::upload_chunk(
+				origin(),
+				BlobTarget::KeySet(key_set),
+				index as u32,
+				bytes.clone().try_into().expect("below MaxChunkSize")
+			));
+		}
+		let rows = blob(4, 64 * 1024);
+		fn bounded<S: Get<u32>>(bytes: &[u8]) -> polkadot_sdk::frame_support::BoundedVec<u8, S> {
+			bytes.to_vec().try_into().expect("short")
+		}
+		let dataset = pallet_data_registry::NextDatasetId::<Runtime>::get();
+		assert_ok!(crate::DataRegistry::register(
+			origin(),
+			collection,
+			key_set,
+			DatasetDescription::<Runtime> {
+				name: bounded(b"patients"),
+				description: bounded(b"synthetic cardiology cohort"),
+				schema: vec![Column { name: bounded(b"systolic"), width: ColumnWidth::U16 }]
+					.try_into()
+					.expect("one column"),
+				rows: 64,
+			},
+			DatasetTerms::<Runtime> {
+				price: UNIT / 100,
+				programs: vec![ProgramPolicy {
+					kind: ProgramKind::Mean,
+					min_cohort: None,
+					max_predicates: None
+				}]
+				.try_into()
+				.expect("one program"),
+				min_cohort: 5,
+			},
+			vec![spec(BlobKind::Ciphertexts, &rows)].try_into().expect("one chunk"),
+		));
+		assert_ok!(crate::DataRegistry::upload_chunk(
+			origin(),
+			BlobTarget::Dataset(dataset),
+			0,
+			rows.try_into().expect("below MaxChunkSize")
+		));
+		dataset
+	}
+
+	#[test]
+	fn a_dataset_token_is_minted_uploaded_and_activated() {
+		use pallet_data_registry::DatasetStatus;
+
 		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
 			System::set_block_number(1);
 			let hospital = Sr25519Keyring::Alice.to_account_id();
-			let origin = || RuntimeOrigin::signed(hospital.clone());
-			assert_ok!(crate::Nfts::create(
-				origin(),
-				hospital.clone().into(),
-				pallet_nfts::CollectionConfig {
-					settings: pallet_nfts::CollectionSettings::all_enabled(),
-					max_supply: None,
-					mint_settings: pallet_nfts::MintSettings::default(),
-				},
-			));
-			let blob = |seed: u8, len: usize| -> Vec<u8> { (0..len).map(|i| seed ^ i as u8).collect() };
-			let spec = |kind, bytes: &Vec<u8>| BlobSpec {
-				kind,
-				size: bytes.len() as u32,
-				hash: blake2_256(bytes),
-			};
-			let keys = [blob(1, 3000), blob(2, 500), blob(3, 700)];
-			let kinds = [BlobKind::ServerKeyChunk, BlobKind::PublicKey, BlobKind::ProofParameters];
-			assert_ok!(crate::DataRegistry::register_key_set(
-				origin(),
-				1,
-				[9; 32],
-				keys.iter().zip(kinds).map(|(b, k)| spec(k, b)).collect::<Vec<_>>().try_into().expect("3 blobs")
-			));
-			for (index, bytes) in keys.iter().enumerate() {
-				assert_ok!(crate::DataRegistry::upload_chunk(
-					origin(),
-					BlobTarget::KeySet(0),
-					index as u32,
-					bytes.clone().try_into().expect("below MaxChunkSize")
-				));
-			}
-			let rows = blob(4, 64 * 1024);
-			fn bounded<S: Get<u32>>(bytes: &[u8]) -> polkadot_sdk::frame_support::BoundedVec<u8, S> {
-				bytes.to_vec().try_into().expect("short")
-			}
-			assert_ok!(crate::DataRegistry::register(
-				origin(),
-				0,
-				0,
-				DatasetDescription::<Runtime> {
-					name: bounded(b"patients"),
-					description: bounded(b"synthetic cardiology cohort"),
-					schema: vec![Column { name: bounded(b"systolic"), width: ColumnWidth::U16 }]
-						.try_into()
-						.expect("one column"),
-					rows: 64,
-				},
-				DatasetTerms::<Runtime> {
-					price: UNIT / 100,
-					programs: vec![ProgramPolicy {
-						kind: ProgramKind::Mean,
-						min_cohort: None,
-						max_predicates: None
-					}]
-					.try_into()
-					.expect("one program"),
-					min_cohort: 5,
-				},
-				vec![spec(BlobKind::Ciphertexts, &rows)].try_into().expect("one chunk"),
-			));
-			assert_ok!(crate::DataRegistry::upload_chunk(
-				origin(),
-				BlobTarget::Dataset(0),
-				0,
-				rows.try_into().expect("below MaxChunkSize")
-			));
-			let dataset = pallet_data_registry::Datasets::<Runtime>::get(0).expect("registered");
-			assert_eq!(dataset.status, DatasetStatus::Active);
+			let dataset = register_active_dataset(&hospital);
+			let record = pallet_data_registry::Datasets::<Runtime>::get(dataset).expect("registered");
+			assert_eq!(record.status, DatasetStatus::Active);
 			assert_eq!(
-				<crate::Nfts as polkadot_sdk::frame_support::traits::tokens::nonfungibles_v2::Inspect<_>>::owner(&0, &0),
+				<crate::Nfts as polkadot_sdk::frame_support::traits::tokens::nonfungibles_v2::Inspect<_>>::owner(&record.collection, &dataset),
 				Some(hospital.clone())
 			);
 			// The deposit is real money: a tenth of a token per entry and a milli-token per byte.
-			assert!(dataset.deposit > UNIT / 10);
+			assert!(record.deposit > UNIT / 10);
+		});
+	}
+
+	/// A factory hands its dataset NFT to its class's company account; from then on only a
+	/// resolution of that class changes the dataset's terms.
+	#[test]
+	fn holders_govern_the_dataset_their_company_owns() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let hospital = Sr25519Keyring::Alice.to_account_id();
+			let dataset = register_active_dataset(&hospital);
+			let collection = pallet_data_registry::Datasets::<Runtime>::get(dataset)
+				.expect("registered")
+				.collection;
+			let class = resolution_class(&hospital);
+			let company = Equity::company_account(class);
+			assert_ok!(crate::Nfts::transfer(
+				RuntimeOrigin::signed(hospital.clone()),
+				collection,
+				dataset,
+				company.clone().into()
+			));
+			// The hospital no longer sets the price by itself ...
+			assert_noop!(
+				crate::DataRegistry::set_price(
+					RuntimeOrigin::signed(hospital.clone()),
+					dataset,
+					UNIT
+				),
+				pallet_data_registry::Error::<Runtime>::NotOwner
+			);
+			// ... its holders do, through a resolution.
+			let new_price = UNIT / 50;
+			pass_resolution(
+				&hospital,
+				class,
+				RuntimeCall::DataRegistry(pallet_data_registry::Call::set_price {
+					dataset,
+					price: new_price,
+				}),
+			);
+			let record = pallet_data_registry::Datasets::<Runtime>::get(dataset).expect("exists");
+			assert_eq!(record.terms.price, new_price);
+		});
+	}
+
+	/// A one-share class of `founder` whose votes `founder` alone decides; returns its id.
+	fn resolution_class(founder: &crate::AccountId) -> u32 {
+		let class = pallet_equity::NextClassId::<Runtime>::get();
+		assert_ok!(Equity::create_class(
+			RuntimeOrigin::signed(founder.clone()),
+			b"Company".to_vec().try_into().expect("short"),
+			b"CO".to_vec().try_into().expect("short"),
+			1,
+			pallet_equity::Compliance::Open,
+			None,
+			pallet_equity::GovernanceParams {
+				proposal_threshold: 1,
+				quorum: Perbill::from_percent(50),
+				approval: Perbill::from_percent(50),
+				voting_period: <Runtime as pallet_equity::Config>::MinVotingPeriod::get(),
+			},
+		));
+		assert_ok!(Equity::issue(
+			RuntimeOrigin::signed(founder.clone()),
+			class,
+			founder.clone(),
+			1
+		));
+		class
+	}
+
+	/// Proposes `call` in `class`, votes it through with `holder`'s shares and closes it;
+	/// checks that the call succeeded.
+	fn pass_resolution(holder: &crate::AccountId, class: u32, call: RuntimeCall) {
+		let signed = || RuntimeOrigin::signed(holder.clone());
+		let proposal = pallet_equity::NextProposalId::<Runtime>::get();
+		let weight = call.get_dispatch_info().call_weight;
+		assert_ok!(Equity::propose(signed(), class, Box::new(call)));
+		assert_ok!(Equity::vote(signed(), proposal, true));
+		let period: crate::BlockNumber = <Runtime as pallet_equity::Config>::MinVotingPeriod::get();
+		System::set_block_number(System::block_number() + period + 1);
+		assert_ok!(Equity::close(signed(), proposal, weight));
+		System::assert_last_event(
+			pallet_equity::Event::<Runtime>::ProposalExecuted { proposal, result: Ok(()) }.into(),
+		);
+	}
+
+	#[test]
+	fn a_resolution_may_not_carry_a_call_that_reaches_root_or_another_account() {
+		use polkadot_sdk::{pallet_balances, pallet_sudo};
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			let class = resolution_class(&alice);
+			let remark =
+				RuntimeCall::System(polkadot_sdk::frame_system::Call::remark { remark: vec![1] });
+			let refused = [
+				RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(remark.clone()) }),
+				RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+					dest: alice.clone().into(),
+					keep_alive: false,
+				}),
+				RuntimeCall::Balances(pallet_balances::Call::force_transfer {
+					source: Sr25519Keyring::Bob.to_account_id().into(),
+					dest: alice.clone().into(),
+					value: UNIT,
+				}),
+				RuntimeCall::System(polkadot_sdk::frame_system::Call::set_storage {
+					items: vec![],
+				}),
+				RuntimeCall::Equity(pallet_equity::Call::vote { proposal: 0, aye: true }),
+			];
+			for call in refused {
+				assert_noop!(
+					Equity::propose(RuntimeOrigin::signed(alice.clone()), class, Box::new(call)),
+					pallet_equity::Error::<Runtime>::CallNotAllowed
+				);
+			}
+		});
+	}
+}
+
+/// OpenGov: what each track's origin can do, and that a cancellation does not wait behind the
+/// referendum it stops.
+mod governance {
+	use super::genesis_of;
+	use crate::{
+		configs::TracksInfo,
+		origins::pallet_origins::{Origin, TREASURER_MAX_SPEND},
+		Balances, ConvictionVoting, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall,
+		RuntimeOrigin, Scheduler, System, Treasury, UNIT,
+	};
+	use polkadot_sdk::{
+		frame_support::{
+			assert_noop, assert_ok,
+			traits::{fungible::Inspect, schedule::DispatchTime, Hooks, StorePreimage},
+		},
+		frame_system::{self, RawOrigin},
+		pallet_conviction_voting::{AccountVote, Conviction, Vote},
+		pallet_referenda::{self, ReferendumInfo, ReferendumInfoFor, TracksInfo as _},
+		pallet_sudo, pallet_treasury,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+		sp_keyring::Sr25519Keyring,
+		sp_runtime::DispatchError,
+	};
+
+	/// Runs blocks up to `block`, servicing the scheduler (referenda alarms and enactments).
+	fn run_to(block: u32) {
+		while System::block_number() < block {
+			let next = System::block_number() + 1;
+			System::set_block_number(next);
+			Scheduler::on_initialize(next);
+		}
+	}
+
+	/// Eve submits `call` to run with `origin` and places its decision deposit.
+	fn submit(origin: OriginCaller, call: RuntimeCall) -> u32 {
+		let eve = RuntimeOrigin::signed(Sr25519Keyring::Eve.to_account_id());
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		assert_ok!(Referenda::submit(
+			eve.clone(),
+			Box::new(origin),
+			<Preimage as StorePreimage>::bound(call).expect("a short call"),
+			DispatchTime::After(0),
+		));
+		assert_ok!(Referenda::place_decision_deposit(eve, index));
+		index
+	}
+
+	fn everyone_votes_aye(index: u32) {
+		for voter in Sr25519Keyring::well_known() {
+			assert_ok!(ConvictionVoting::vote(
+				RuntimeOrigin::signed(voter.to_account_id()),
+				index,
+				AccountVote::Standard {
+					vote: Vote { aye: true, conviction: Conviction::Locked1x },
+					balance: 900_000 * UNIT,
+				},
+			));
+		}
+	}
+
+	fn remark() -> RuntimeCall {
+		RuntimeCall::System(frame_system::Call::remark { remark: b"contested".to_vec() })
+	}
+
+	#[test]
+	fn each_governance_origin_has_its_own_track() {
+		use crate::configs::{CANCELLER_TRACK, KILLER_TRACK, ROOT_TRACK, TREASURER_TRACK};
+		let cases = [
+			(OriginCaller::system(RawOrigin::Root), ROOT_TRACK),
+			(OriginCaller::Origins(Origin::ReferendumCanceller), CANCELLER_TRACK),
+			(OriginCaller::Origins(Origin::ReferendumKiller), KILLER_TRACK),
+			(OriginCaller::Origins(Origin::Treasurer), TREASURER_TRACK),
+		];
+		for (origin, track) in cases {
+			assert_eq!(TracksInfo::track_for(&origin), Ok(track));
+		}
+		let root = TracksInfo::info(ROOT_TRACK).expect("root track");
+		for stopper in [CANCELLER_TRACK, KILLER_TRACK] {
+			let info = TracksInfo::info(stopper).expect("stopper track");
+			// A stopper decides many at once and finishes before Root enacts (under
+			// `fast-runtime` every period is a block or two, so only no later).
+			assert!(info.max_deciding > root.max_deciding);
+			let stopper = info.confirm_period + info.min_enactment_period;
+			let enacted = root.confirm_period + root.min_enactment_period;
+			assert!(stopper <= enacted);
+			assert!(cfg!(feature = "fast-runtime") || stopper < enacted);
+		}
+	}
+
+	#[test]
+	fn the_canceller_track_cancels_a_root_referendum_without_waiting_behind_it() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let root = submit(OriginCaller::system(RawOrigin::Root), remark());
+			let cancel = submit(
+				OriginCaller::Origins(Origin::ReferendumCanceller),
+				RuntimeCall::Referenda(pallet_referenda::Call::cancel { index: root }),
+			);
+			everyone_votes_aye(cancel);
+			let track = TracksInfo::info(crate::configs::CANCELLER_TRACK).expect("track");
+			run_to(
+				1 + track.prepare_period + track.confirm_period + track.min_enactment_period + 2,
+			);
+
+			assert!(matches!(
+				ReferendumInfoFor::<Runtime>::get(cancel),
+				Some(ReferendumInfo::Approved(..))
+			));
+			assert!(
+				matches!(
+					ReferendumInfoFor::<Runtime>::get(root),
+					Some(ReferendumInfo::Cancelled(..))
+				),
+				"the Root referendum is still {:?}",
+				ReferendumInfoFor::<Runtime>::get(root)
+			);
+		});
+	}
+
+	#[test]
+	fn the_killer_origin_kills_a_referendum_and_slashes_its_deposits() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let treasury = Treasury::account_id();
+			let before = Balances::balance(&treasury);
+			let root = submit(OriginCaller::system(RawOrigin::Root), remark());
+			assert_noop!(
+				Referenda::kill(RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()), root),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Referenda::kill(RuntimeOrigin::from(Origin::ReferendumKiller), root));
+			assert!(matches!(
+				ReferendumInfoFor::<Runtime>::get(root),
+				Some(ReferendumInfo::Killed(..))
+			));
+			let root_track = TracksInfo::info(0).expect("root");
+			let slashed = <Runtime as pallet_referenda::Config>::SubmissionDeposit::get()
+				+ root_track.decision_deposit;
+			assert_eq!(Balances::balance(&treasury), before + slashed);
+		});
+	}
+
+	#[test]
+	fn the_canceller_origin_may_not_kill_nor_the_killer_cancel() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let root = submit(OriginCaller::system(RawOrigin::Root), remark());
+			assert_noop!(
+				Referenda::kill(RuntimeOrigin::from(Origin::ReferendumCanceller), root),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Referenda::cancel(RuntimeOrigin::from(Origin::ReferendumKiller), root),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn the_treasurer_origin_spends_up_to_its_limit_and_no_more() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let beneficiary = Box::new(Sr25519Keyring::Dave.to_account_id());
+			let spend = |origin: RuntimeOrigin, amount| {
+				Treasury::spend(origin, Box::new(()), amount, beneficiary.clone(), None)
+			};
+			assert_ok!(spend(RuntimeOrigin::from(Origin::Treasurer), TREASURER_MAX_SPEND));
+			assert_noop!(
+				spend(RuntimeOrigin::from(Origin::Treasurer), TREASURER_MAX_SPEND + 1),
+				pallet_treasury::Error::<Runtime>::InsufficientPermission
+			);
+			assert_noop!(
+				spend(RuntimeOrigin::from(Origin::ReferendumCanceller), UNIT),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				spend(RuntimeOrigin::signed(Sr25519Keyring::Dave.to_account_id()), UNIT),
+				DispatchError::BadOrigin
+			);
+			// Root (a Root-track referendum) may grant more.
+			assert_ok!(spend(RuntimeOrigin::root(), TREASURER_MAX_SPEND * 10));
+		});
+	}
+
+	#[test]
+	fn on_the_local_chain_no_account_reaches_root_without_a_referendum() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			for key in Sr25519Keyring::well_known() {
+				let signed = || RuntimeOrigin::signed(key.to_account_id());
+				assert_noop!(
+					crate::Sudo::sudo(signed(), Box::new(remark())),
+					pallet_sudo::Error::<Runtime>::RequireSudo
+				);
+				assert_noop!(
+					crate::Sudo::set_key(signed(), key.to_account_id().into()),
+					pallet_sudo::Error::<Runtime>::RequireSudo
+				);
+				assert_noop!(
+					Scheduler::schedule(signed(), 10, None, 0, Box::new(remark())),
+					DispatchError::BadOrigin
+				);
+			}
 		});
 	}
 }

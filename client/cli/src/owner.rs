@@ -677,6 +677,12 @@ pub async fn equity_show(chain: &Chain, class: u32, holder: Option<AccountId>) -
 		Report::new(format!("equity class {class}: {}", String::from_utf8_lossy(&record.name)))
 			.field("symbol", String::from_utf8_lossy(&record.symbol).into_owned())
 			.field("issuer", ss58(&record.issuer))
+			// Resolutions act for this keyless account: transfer a dataset NFT to it to have
+			// the holders govern that dataset.
+			.field(
+				"company_account",
+				ss58(&pallet_equity::Pallet::<Runtime>::company_account(class)),
+			)
 			.field("record", format!("{record:?}"));
 	if let Some(holder) = holder {
 		let key = pallet_equity::Holders::<Runtime>::hashed_key_for(class, &holder);

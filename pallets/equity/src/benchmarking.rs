@@ -39,7 +39,7 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 fn governance<T: Config>() -> GovernanceParamsOf<T> {
 	GovernanceParams {
 		proposal_threshold: 1u32.into(),
-		quorum: Perbill::zero(),
+		quorum: Perbill::from_percent(50),
 		approval: Perbill::from_percent(50),
 		voting_period: T::MinVotingPeriod::get(),
 	}
@@ -81,13 +81,14 @@ fn holders<T: Config>(
 	Ok(holders)
 }
 
-/// The longest remark call that fits in `MaxCallLen`.
+/// The longest remark call that fits in `MaxCallLen` (with an event, which every
+/// resolution filter in this project allows).
 fn longest_call<T: Config>() -> <T as Config>::RuntimeCall {
 	let max = T::MaxCallLen::get() as usize;
 	let mut length = max;
 	loop {
 		let call: <T as Config>::RuntimeCall =
-			frame_system::Call::<T>::remark { remark: vec![0; length] }.into();
+			frame_system::Call::<T>::remark_with_event { remark: vec![0; length] }.into();
 		if call.encoded_size() <= max || length == 0 {
 			return call;
 		}
@@ -220,6 +221,33 @@ mod benchmarks {
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(issuer), class, new_issuer.clone());
+
+		assert!(PendingIssuer::<T>::get(class) == Some(new_issuer));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn withdraw_issuer_offer() -> Result<(), BenchmarkError> {
+		let issuer = funded::<T>("issuer", 0);
+		let class = new_class::<T>(&issuer, Compliance::Open)?;
+		Equity::<T>::do_transfer_issuer(&issuer, class, funded::<T>("issuer", 1))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(issuer), class);
+
+		assert!(PendingIssuer::<T>::get(class).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn accept_issuer() -> Result<(), BenchmarkError> {
+		let issuer = funded::<T>("issuer", 0);
+		let class = new_class::<T>(&issuer, Compliance::Open)?;
+		let new_issuer = funded::<T>("issuer", 1);
+		Equity::<T>::do_transfer_issuer(&issuer, class, new_issuer.clone())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(new_issuer.clone()), class);
 
 		let details = Classes::<T>::get(class).ok_or(BenchmarkError::Stop("no class"))?;
 		assert!(details.issuer == new_issuer);

@@ -1,6 +1,7 @@
 //! Share classes, compliance and the ledger rules: every share movement passes here.
 
 use crate::{pallet::*, types::*};
+use codec::{Decode, Encode};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -14,11 +15,16 @@ use polkadot_sdk::{
 	},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_core::U256,
+	sp_io::hashing::blake2_256,
 	sp_runtime::{
-		traits::{AccountIdConversion, CheckedAdd, One, Saturating, Zero},
+		traits::{AccountIdConversion, CheckedAdd, One, Saturating, TrailingZeroInput, Zero},
 		ArithmeticError, DispatchError, DispatchResult, Perbill,
 	},
 };
+
+/// Domain tag of the company-account derivation, so that no other derivation of the chain
+/// (pallet sub-accounts, pure proxies, ...) can produce the same account.
+const COMPANY_ACCOUNT_TAG: &[u8] = b"tokenfactory/equity/company/v1";
 
 impl<T: Config> Pallet<T> {
 	/// The account that owns every class asset in [`Config::Assets`].
@@ -29,6 +35,20 @@ impl<T: Config> Pallet<T> {
 	/// The sub-account holding the dividend pool of `class`.
 	pub fn pool_account(class: T::ClassId) -> T::AccountId {
 		T::PalletId::get().into_sub_account_truncating(class)
+	}
+
+	/// The company account of `class`: the keyless account resolutions act for. It is the hash
+	/// of a domain tag, this pallet's id and the class id, so nobody holds a key for it, it is
+	/// distinct for every class and differs from every `modl` sub-account (the dividend pools).
+	#[allow(
+		clippy::expect_used,
+		reason = "TrailingZeroInput never runs out, so decoding a fixed-size account id from it \
+		          cannot fail (the same argument as FRAME's own sub-account derivation)"
+	)]
+	pub fn company_account(class: T::ClassId) -> T::AccountId {
+		let seed = (COMPANY_ACCOUNT_TAG, T::PalletId::get(), class).using_encoded(blake2_256);
+		T::AccountId::decode(&mut TrailingZeroInput::new(&seed))
+			.expect("an infinite input decodes into any account id")
 	}
 
 	/// The shares `who` holds of `class`.
@@ -56,21 +76,44 @@ impl<T: Config> Pallet<T> {
 		Classes::<T>::get(class).ok_or_else(|| Error::<T>::UnknownClass.into())
 	}
 
+	/// The class, if `who` may manage it: its issuer, or its own company account (holders,
+	/// through a resolution).
 	pub(crate) fn ensure_issuer(
 		who: &T::AccountId,
 		class: T::ClassId,
 	) -> Result<ShareClass<T>, DispatchError> {
 		let details = Self::class_of(class)?;
-		ensure!(details.issuer == *who, Error::<T>::NotIssuer);
+		ensure!(
+			details.issuer == *who || Self::company_account(class) == *who,
+			Error::<T>::NotIssuer
+		);
 		Ok(details)
+	}
+
+	/// Refuses a holder that is frozen or, in `Allowlist` mode, off the list: such a holder
+	/// keeps its shares and its dividends accrue, but it may not propose, vote or claim.
+	///
+	/// # Errors
+	///
+	/// `HolderFrozen`, `HolderNotAllowed`.
+	pub(crate) fn ensure_in_good_standing(
+		class: T::ClassId,
+		details: &ShareClass<T>,
+		who: &T::AccountId,
+	) -> DispatchResult {
+		ensure!(!Frozen::<T>::contains_key(class, who), Error::<T>::HolderFrozen);
+		if details.compliance == Compliance::Allowlist {
+			ensure!(Allowlist::<T>::contains_key(class, who), Error::<T>::HolderNotAllowed);
+		}
+		Ok(())
 	}
 
 	/// Checks the governance parameters a class is created with.
 	///
 	/// # Errors
 	///
-	/// `ZeroProposalThreshold`, `ProposalThresholdAboveMaxSupply`, `ApprovalOutOfRange`,
-	/// `VotingPeriodTooShort`, `VotingPeriodTooLong`.
+	/// `ZeroProposalThreshold`, `ProposalThresholdAboveMaxSupply`, `ZeroQuorum`,
+	/// `ApprovalOutOfRange`, `VotingPeriodTooShort`, `VotingPeriodTooLong`.
 	pub(crate) fn ensure_valid_governance(
 		governance: &GovernanceParamsOf<T>,
 		max_supply: SharesOf<T>,
@@ -80,6 +123,7 @@ impl<T: Config> Pallet<T> {
 			governance.proposal_threshold <= max_supply,
 			Error::<T>::ProposalThresholdAboveMaxSupply
 		);
+		ensure!(!governance.quorum.is_zero(), Error::<T>::ZeroQuorum);
 		ensure!(
 			governance.approval >= Perbill::from_percent(50)
 				&& governance.approval < Perbill::one(),
@@ -101,8 +145,8 @@ impl<T: Config> Pallet<T> {
 	/// # Errors
 	///
 	/// `ZeroMaxSupply`, the governance errors of [`Self::ensure_valid_governance`], and the
-	/// currency's error if `issuer` cannot pay the class deposit and the pool's existential
-	/// deposit.
+	/// currency's error if `issuer` cannot pay the class deposit and the existential deposits
+	/// of the pool and the company account.
 	pub fn do_create_class(
 		issuer: T::AccountId,
 		name: BoundedVec<u8, T::StringLimit>,
@@ -123,13 +167,19 @@ impl<T: Config> Pallet<T> {
 		// keeps the state a share class can create paid for.
 		T::Assets::create(class, Self::account_id(), false, One::one())?;
 		// The pool is endowed with the existential deposit so that paying out the last
-		// dividends never reaps it; the endowment is never claimable.
-		<T::Currency as fungible::Mutate<T::AccountId>>::transfer(
-			&issuer,
-			&Self::pool_account(class),
-			<T::Currency as fungible::Inspect<T::AccountId>>::minimum_balance(),
-			Preservation::Preserve,
-		)?;
+		// dividends never reaps it; the endowment is never claimable. The company account is
+		// endowed too, so that revenue smaller than the existential deposit (a cheap data
+		// call) can be paid to it from the first call; resolutions may only move its funds
+		// keep-alive, so it stays.
+		let minimum = <T::Currency as fungible::Inspect<T::AccountId>>::minimum_balance();
+		for endowed in [Self::pool_account(class), Self::company_account(class)] {
+			<T::Currency as fungible::Mutate<T::AccountId>>::transfer(
+				&issuer,
+				&endowed,
+				minimum,
+				Preservation::Preserve,
+			)?;
+		}
 
 		NextClassId::<T>::put(next);
 		Classes::<T>::insert(
@@ -306,25 +356,56 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Hands the issuer role of `class` to `new_issuer`, moving the class deposit.
+	/// Offers the issuer role of `class` to `candidate`, replacing any earlier offer. Nothing
+	/// moves until the candidate accepts.
 	///
 	/// # Errors
 	///
-	/// `UnknownClass`, `NotIssuer`, `AlreadyIssuer`, and the currency's error if
-	/// `new_issuer` cannot hold the class deposit.
+	/// `UnknownClass`, `NotIssuer`, `AlreadyIssuer`.
 	pub fn do_transfer_issuer(
-		issuer: &T::AccountId,
+		who: &T::AccountId,
 		class: T::ClassId,
-		new_issuer: T::AccountId,
+		candidate: T::AccountId,
 	) -> DispatchResult {
-		let mut details = Self::ensure_issuer(issuer, class)?;
-		ensure!(new_issuer != *issuer, Error::<T>::AlreadyIssuer);
+		let details = Self::ensure_issuer(who, class)?;
+		ensure!(candidate != details.issuer, Error::<T>::AlreadyIssuer);
+		PendingIssuer::<T>::insert(class, &candidate);
+		Self::deposit_event(Event::IssuerOffered { class, issuer: details.issuer, candidate });
+		Ok(())
+	}
+
+	/// Withdraws the open offer of the issuer role of `class`.
+	///
+	/// # Errors
+	///
+	/// `UnknownClass`, `NotIssuer`, `NoIssuerOffer`.
+	pub fn do_withdraw_issuer_offer(who: &T::AccountId, class: T::ClassId) -> DispatchResult {
+		Self::ensure_issuer(who, class)?;
+		let candidate = PendingIssuer::<T>::take(class).ok_or(Error::<T>::NoIssuerOffer)?;
+		Self::deposit_event(Event::IssuerOfferWithdrawn { class, candidate });
+		Ok(())
+	}
+
+	/// Makes `candidate`, who holds the open offer, the issuer of `class`: it now holds the
+	/// class deposit and the old issuer's is released.
+	///
+	/// # Errors
+	///
+	/// `UnknownClass`, `NotIssuerCandidate`, and the currency's error if `candidate` cannot
+	/// hold the class deposit.
+	pub fn do_accept_issuer(candidate: T::AccountId, class: T::ClassId) -> DispatchResult {
+		let mut details = Self::class_of(class)?;
+		ensure!(
+			PendingIssuer::<T>::get(class).as_ref() == Some(&candidate),
+			Error::<T>::NotIssuerCandidate
+		);
 		let reason: T::RuntimeHoldReason = HoldReason::ClassDeposit.into();
-		T::Currency::release(&reason, issuer, details.deposit, Precision::BestEffort)?;
-		T::Currency::hold(&reason, &new_issuer, details.deposit)?;
-		details.issuer = new_issuer.clone();
+		T::Currency::hold(&reason, &candidate, details.deposit)?;
+		T::Currency::release(&reason, &details.issuer, details.deposit, Precision::Exact)?;
+		PendingIssuer::<T>::remove(class);
+		let old_issuer = core::mem::replace(&mut details.issuer, candidate.clone());
 		Classes::<T>::insert(class, details);
-		Self::deposit_event(Event::IssuerChanged { class, old_issuer: issuer.clone(), new_issuer });
+		Self::deposit_event(Event::IssuerChanged { class, old_issuer, new_issuer: candidate });
 		Ok(())
 	}
 
@@ -354,7 +435,10 @@ impl<T: Config> Pallet<T> {
 	///   claimed plus what holders are owed plus what is undistributed;
 	/// - each pool holds its existential deposit plus everything not yet claimed;
 	/// - class and proposal deposits are exactly what is on hold for them;
-	/// - each class's count of open resolutions matches, within `MaxActiveProposals`.
+	/// - each class's count of open resolutions matches, within `MaxActiveProposals`, and each
+	///   resolution's electorate is within its class's cap;
+	/// - every open issuer offer is for an existing class and not to its issuer;
+	/// - every class has a quorum above zero.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use polkadot_sdk::{
@@ -366,6 +450,10 @@ impl<T: Config> Pallet<T> {
 		let mut open_proposals: BTreeMap<T::ClassId, u32> = BTreeMap::new();
 		let mut proposal_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (_, proposal) in Proposals::<T>::iter() {
+			let cap = Classes::<T>::get(proposal.class)
+				.ok_or("resolution of an unknown class")?
+				.max_supply;
+			ensure!(proposal.electorate <= cap, "resolution electorate above its class cap");
 			let count = open_proposals.entry(proposal.class).or_default();
 			*count = count.saturating_add(1);
 			let held = proposal_deposits.entry(proposal.proposer).or_default();
@@ -374,6 +462,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut class_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (class, details) in Classes::<T>::iter() {
+			ensure!(!details.governance.quorum.is_zero(), "class without a quorum");
 			let supply = Self::supply_of(class);
 			ensure!(supply <= details.max_supply, "issued supply above the class cap");
 
@@ -422,10 +511,10 @@ impl<T: Config> Pallet<T> {
 			let held = class_deposits.entry(details.issuer.clone()).or_default();
 			*held = held.saturating_add(details.deposit);
 		}
-		ensure!(
-			open_proposals.keys().all(Classes::<T>::contains_key),
-			"resolution of an unknown class"
-		);
+		for (class, candidate) in PendingIssuer::<T>::iter() {
+			let details = Classes::<T>::get(class).ok_or("issuer offer of an unknown class")?;
+			ensure!(details.issuer != candidate, "issuer offer to the issuer itself");
+		}
 
 		for (who, deposit) in class_deposits {
 			let on_hold = T::Currency::balance_on_hold(&HoldReason::ClassDeposit.into(), &who);

@@ -22,20 +22,38 @@
 //! accumulator and the amount accrued before it, settled whenever their balance changes.
 //! Distributing and claiming therefore cost the same whatever the number of holders; shares
 //! acquired after a distribution earn nothing from it and shares sold keep what they earned.
-//! Rounding always goes down; what it leaves is tracked as undistributed and stays in the
-//! pool, so a payout can never exceed what was paid in.
+//! Rounding always goes down; what it leaves is tracked as undistributed and is carried into
+//! the next distribution, so a payout can never exceed what was paid in and no remainder is
+//! kept from holders for longer than one distribution.
 //!
 //! **Resolutions**: a holder with at least the class's proposal threshold proposes a call;
 //! holders vote with their whole balance, which stays locked (not transferable) until the
-//! vote ends; after the voting period anyone closes it, and if the quorum and approval of
-//! the class are met the call is dispatched with the issuer's signed origin.
+//! vote ends; after the voting period anyone closes it, and if the quorum (against the supply
+//! when the vote opened) and approval of the class are met the call is dispatched from the
+//! class's **company account**. That account is keyless (derived from the class id, nobody
+//! can sign for it) and acts only through resolutions: it can own the factory's dataset NFTs,
+//! receive their revenue, hold funds and manage its own class. A resolution never acts for a
+//! person, and [`Config::ResolutionFilter`] bounds what the company may call, checked when a
+//! resolution is proposed and again, on the origin itself, when it is dispatched (so a call
+//! nested inside an allowed one is filtered too).
+//!
+//! **Issuer hand-over** takes two steps: the issuer (or a resolution) offers the role with
+//! [`Pallet::transfer_issuer`], and only the candidate's [`Pallet::accept_issuer`] moves the
+//! role and the class deposit. Nobody is made to answer for a class, or to hold its deposit,
+//! without signing for it.
+//!
+//! **Frozen and delisted holders** (frozen in the class, or off the list of an allowlist
+//! class) keep their shares and their dividends accrue, but they may not propose, vote or
+//! claim until they are thawed or listed again.
 //!
 //! ## Terminology
 //!
 //! - **Class**: one kind of share, with its issuer, cap, compliance and governance rules.
 //! - **Pool**: the class's sub-account holding dividends not yet claimed.
 //! - **Undistributed**: scaled dividend units no holder is owed (rounding remainders).
-//! - **Resolution** (proposal): a call holders may run as their class's issuer.
+//! - **Company account**: the keyless account of a class in whose name resolutions run.
+//! - **Resolution** (proposal): a call holders may run as their class's company account.
+//! - **Electorate**: the issued supply when a resolution opened; its quorum's base.
 //!
 //! ## Interface
 //!
@@ -43,9 +61,10 @@
 //! [`Pallet::deposit_dividend`], [`Pallet::claim`], [`Pallet::propose`] (holders above the
 //! threshold), [`Pallet::vote`] (holders), [`Pallet::close`].
 //!
-//! Permissioned (the class issuer, or holders through a resolution): [`Pallet::issue`],
-//! [`Pallet::add_to_allowlist`], [`Pallet::remove_from_allowlist`], [`Pallet::freeze`],
-//! [`Pallet::thaw`], [`Pallet::transfer_issuer`].
+//! Permissioned (the class issuer, or the class's company account through a resolution):
+//! [`Pallet::issue`], [`Pallet::add_to_allowlist`], [`Pallet::remove_from_allowlist`],
+//! [`Pallet::freeze`], [`Pallet::thaw`], [`Pallet::transfer_issuer`],
+//! [`Pallet::withdraw_issuer_offer`]; the candidate of an offer: [`Pallet::accept_issuer`].
 //!
 //! Privileged: none.
 
@@ -57,6 +76,7 @@ extern crate alloc;
 pub mod features;
 mod functions;
 mod impl_fungibles;
+pub mod migrations;
 pub mod types;
 pub mod weights;
 
@@ -89,15 +109,15 @@ pub mod pallet {
 		frame_support::{
 			dispatch::{GetDispatchInfo, PostDispatchInfo},
 			pallet_prelude::*,
-			traits::{fungible, fungibles},
+			traits::{fungible, fungibles, Contains},
 			PalletId,
 		},
 		frame_system::pallet_prelude::*,
 		sp_runtime::traits::{AtLeast32BitUnsigned, Dispatchable},
 	};
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1 added each resolution's electorate.
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -126,7 +146,13 @@ pub mod pallet {
 		type RuntimeCall: Parameter
 			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
 			+ GetDispatchInfo
-			+ From<polkadot_sdk::frame_system::Call<Self>>;
+			+ From<polkadot_sdk::frame_system::Call<Self>>
+			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeCall>;
+
+		/// What a class's company account may call through a resolution: the business it owns
+		/// (its datasets, revenue, funds and own class), never anything that reaches Root or
+		/// another account's assets. Checked on proposal and on the dispatch origin.
+		type ResolutionFilter: Contains<<Self as Config>::RuntimeCall>;
 
 		/// Derives the owner account of the class assets and each class's dividend pool.
 		#[pallet::constant]
@@ -228,6 +254,11 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// The account each class's issuer has offered the role to, until it accepts.
+	#[pallet::storage]
+	pub type PendingIssuer<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::ClassId, T::AccountId, OptionQuery>;
+
 	/// The id the next resolution gets.
 	#[pallet::storage]
 	pub type NextProposalId<T: Config> = StorageValue<_, ProposalId, ValueQuery>;
@@ -313,7 +344,23 @@ pub mod pallet {
 			/// The account.
 			who: T::AccountId,
 		},
-		/// The issuer role (and the class deposit) moved to another account.
+		/// The issuer offered its role; nothing moves until the candidate accepts.
+		IssuerOffered {
+			/// The class.
+			class: T::ClassId,
+			/// The issuer making the offer.
+			issuer: T::AccountId,
+			/// The account that may accept it.
+			candidate: T::AccountId,
+		},
+		/// The offer of the issuer role was withdrawn before the candidate accepted it.
+		IssuerOfferWithdrawn {
+			/// The class.
+			class: T::ClassId,
+			/// The account that can no longer accept.
+			candidate: T::AccountId,
+		},
+		/// The candidate accepted: the issuer role (and the class deposit) moved to it.
 		IssuerChanged {
 			/// The class.
 			class: T::ClassId,
@@ -377,7 +424,7 @@ pub mod pallet {
 			/// Shares against.
 			nays: SharesOf<T>,
 		},
-		/// An approved resolution's call was dispatched as the class issuer.
+		/// An approved resolution's call was dispatched from the class's company account.
 		ProposalExecuted {
 			/// The resolution.
 			proposal: ProposalId,
@@ -390,7 +437,7 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// No class has this id.
 		UnknownClass,
-		/// Only the class issuer may do this.
+		/// Only the class issuer (or the class's company account) may do this.
 		NotIssuer,
 		/// A class must allow at least one share.
 		ZeroMaxSupply,
@@ -456,6 +503,19 @@ pub mod pallet {
 		CallWeightBoundTooLow,
 		/// The stored call no longer decodes (the runtime changed since it was proposed).
 		UndecodableCall,
+		/// The quorum must be more than zero, or a resolution could pass with no turnout.
+		ZeroQuorum,
+		/// A company account may not make this call (see `ResolutionFilter`).
+		CallNotAllowed,
+		/// The caller has no open offer of this class's issuer role.
+		NotIssuerCandidate,
+		/// The class's issuer role is not on offer.
+		NoIssuerOffer,
+		/// The holder is frozen in this class: it may not propose, vote or claim.
+		HolderFrozen,
+		/// The class is allowlist-only and the holder is off the list: it may not propose,
+		/// vote or claim.
+		HolderNotAllowed,
 	}
 
 	#[pallet::hooks]
@@ -466,6 +526,10 @@ pub mod pallet {
 				"MinVotingPeriod must not exceed MaxVotingPeriod"
 			);
 			assert!(T::MaxActiveProposals::get() > 0, "MaxActiveProposals must allow a resolution");
+			assert!(
+				T::MinVotingPeriod::get() > Zero::zero(),
+				"MinVotingPeriod must give holders at least one block to vote"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -568,8 +632,9 @@ pub mod pallet {
 			Self::do_thaw(&issuer, class, who)
 		}
 
-		/// Hands the issuer role of `class` to `new_issuer`, who then holds the class deposit
-		/// (the old issuer's is released). Issuer only.
+		/// Offers the issuer role of `class` to `new_issuer`; the role and the class deposit
+		/// move only when `new_issuer` calls [`Pallet::accept_issuer`]. A new offer replaces
+		/// the previous one. Issuer only.
 		#[pallet::call_index(7)]
 		pub fn transfer_issuer(
 			origin: OriginFor<T>,
@@ -601,8 +666,9 @@ pub mod pallet {
 			Self::do_claim(&who, class).map(|_| ())
 		}
 
-		/// Proposes a resolution of `class`: `call`, to be dispatched as the class issuer if
-		/// holders approve it. The caller must hold the class's proposal threshold.
+		/// Proposes a resolution of `class`: `call`, to be dispatched from the class's company
+		/// account if holders approve it. The caller must hold the class's proposal threshold
+		/// and the call must pass [`Config::ResolutionFilter`].
 		#[pallet::call_index(10)]
 		pub fn propose(
 			origin: OriginFor<T>,
@@ -622,7 +688,7 @@ pub mod pallet {
 		}
 
 		/// Closes a resolution whose voting period has ended: returns the deposit and, if the
-		/// quorum and approval are met, dispatches its call as the class issuer.
+		/// quorum and approval are met, dispatches its call from the class's company account.
 		/// `call_weight_bound` must cover the call's weight; it is charged up front and the
 		/// unused part refunded.
 		#[pallet::call_index(12)]
@@ -635,6 +701,22 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let call_weight = Self::do_close(proposal, call_weight_bound)?;
 			Ok(Some(T::WeightInfo::close().saturating_add(call_weight)).into())
+		}
+
+		/// Accepts the offer of the issuer role of `class`: the caller becomes its issuer and
+		/// holds the class deposit, which the old issuer gets back.
+		#[pallet::call_index(13)]
+		pub fn accept_issuer(origin: OriginFor<T>, class: T::ClassId) -> DispatchResult {
+			let candidate = ensure_signed(origin)?;
+			Self::do_accept_issuer(candidate, class)
+		}
+
+		/// Withdraws the open offer of the issuer role of `class`. Issuer only (or the class's
+		/// company account).
+		#[pallet::call_index(14)]
+		pub fn withdraw_issuer_offer(origin: OriginFor<T>, class: T::ClassId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_issuer_offer(&who, class)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //! A test runtime: the utility token in `pallet-balances`, the share ledger in a
 //! `pallet-assets` instance whose calls the base filter refuses (as the runtime must
-//! disable them), and this pallet.
+//! disable them), this pallet, and a resolution filter of the runtime's shape.
 
 use crate::{self as pallet_equity, Compliance, GovernanceParamsOf};
 use polkadot_sdk::{
@@ -33,6 +33,29 @@ pub struct NoDirectLedgerCalls;
 impl Contains<RuntimeCall> for NoDirectLedgerCalls {
 	fn contains(call: &RuntimeCall) -> bool {
 		!matches!(call, RuntimeCall::Assets(_))
+	}
+}
+
+/// What a company account may call here: managing classes and dividends (not resolutions of
+/// its own), keep-alive transfers of its funds, and a remark that shows who dispatched it.
+pub struct CompanyCalls;
+impl Contains<RuntimeCall> for CompanyCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		match call {
+			RuntimeCall::Equity(call) => !matches!(
+				call,
+				pallet_equity::Call::propose { .. }
+					| pallet_equity::Call::vote { .. }
+					| pallet_equity::Call::close { .. }
+			),
+			RuntimeCall::Balances(call) => {
+				matches!(call, pallet_balances::Call::transfer_keep_alive { .. })
+			}
+			RuntimeCall::System(call) => {
+				matches!(call, frame_system::Call::remark_with_event { .. })
+			}
+			RuntimeCall::Assets(_) => false,
+		}
 	}
 }
 
@@ -77,6 +100,7 @@ impl pallet_equity::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeCall = RuntimeCall;
+	type ResolutionFilter = CompanyCalls;
 	type PalletId = EquityPalletId;
 	type ClassDeposit = ConstU64<CLASS_DEPOSIT>;
 	type ProposalDepositBase = ConstU64<PROPOSAL_DEPOSIT_BASE>;
@@ -119,6 +143,20 @@ pub fn create_class_with(compliance: Compliance, transfers_locked_until: Option<
 		1_000,
 		compliance,
 		transfers_locked_until,
+		default_governance(),
+	)
+	.unwrap()
+}
+
+/// An open class of `ISSUER` with no lock-up, capped at `max_supply` shares; returns its id.
+pub fn create_class_capped_at(max_supply: u64) -> u32 {
+	Equity::do_create_class(
+		ISSUER,
+		b"Factory".to_vec().try_into().unwrap(),
+		b"FCT".to_vec().try_into().unwrap(),
+		max_supply,
+		Compliance::Open,
+		None,
 		default_governance(),
 	)
 	.unwrap()

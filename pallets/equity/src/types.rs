@@ -66,7 +66,8 @@ pub enum Compliance {
 pub struct GovernanceParams<Shares, BlockNumber> {
 	/// The shares an account must hold to propose a resolution (at least one).
 	pub proposal_threshold: Shares,
-	/// The part of the supply that must vote (aye or nay) for a resolution to be decided.
+	/// The part of the supply, as it was when the resolution opened, that must vote (aye or
+	/// nay) for it to be decided; more than zero.
 	pub quorum: Perbill,
 	/// A resolution passes when its ayes are strictly more than this part of the votes cast;
 	/// at least one half, less than the whole.
@@ -82,7 +83,8 @@ pub struct GovernanceParams<Shares, BlockNumber> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct ShareClass<T: Config> {
-	/// The account that issues shares, manages compliance and in whose name resolutions run.
+	/// The account that issues shares and manages compliance. Resolutions never act for it:
+	/// they act for the class's keyless company account.
 	pub issuer: AccountIdOf<T>,
 	/// A human-readable name.
 	pub name: BoundedVec<u8, T::StringLimit>,
@@ -120,10 +122,10 @@ pub struct ShareClass<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct DividendPool<T: Config> {
-	/// Σ over distributions of `floor(amount * SCALE / supply at that time)`.
+	/// Σ over distributions of `floor((amount * SCALE + carried remainder) / supply then)`.
 	pub reward_per_share: U256,
-	/// Scaled units nobody is owed: the remainders of the divisions above. They stay in the
-	/// pool and are never paid.
+	/// Scaled units nobody is owed yet: the remainder of the last distribution's division,
+	/// carried into the next distribution (always less than the supply it was divided by).
 	pub undistributed_scaled: U256,
 	/// Utility tokens ever paid into the pool.
 	pub total_deposited: BalanceOf<T>,
@@ -140,7 +142,7 @@ pub struct HolderDividend {
 	pub accrued_scaled: U256,
 }
 
-/// A holder resolution: a call to run as the class issuer if holders approve it.
+/// A holder resolution: a call to run as the class's company account if holders approve it.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
@@ -161,6 +163,9 @@ pub struct Proposal<T: Config> {
 	pub ayes: SharesOf<T>,
 	/// Shares voting against.
 	pub nays: SharesOf<T>,
+	/// The class's issued supply when the resolution opened: the quorum is measured against
+	/// it, so shares minted during the vote cannot dilute the turnout.
+	pub electorate: SharesOf<T>,
 }
 
 /// A vote an account has cast and whose shares stay locked until `until`.

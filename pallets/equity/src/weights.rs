@@ -33,6 +33,10 @@ pub trait WeightInfo {
 	fn thaw() -> Weight;
 	/// `transfer_issuer`.
 	fn transfer_issuer() -> Weight;
+	/// `accept_issuer`.
+	fn accept_issuer() -> Weight;
+	/// `withdraw_issuer_offer`.
+	fn withdraw_issuer_offer() -> Weight;
 	/// `deposit_dividend` with `h` holders in the class (benchmarked to show it is flat in `h`).
 	fn deposit_dividend(h: u32) -> Weight;
 	/// `claim` with `h` holders in the class (benchmarked to show it is flat in `h`).
@@ -69,7 +73,13 @@ impl WeightInfo for () {
 		RocksDbWeight::get().reads_writes(2, 1)
 	}
 	fn transfer_issuer() -> Weight {
-		RocksDbWeight::get().reads_writes(5, 5)
+		RocksDbWeight::get().reads_writes(1, 1)
+	}
+	fn accept_issuer() -> Weight {
+		RocksDbWeight::get().reads_writes(6, 6)
+	}
+	fn withdraw_issuer_offer() -> Weight {
+		RocksDbWeight::get().reads_writes(2, 1)
 	}
 	fn deposit_dividend(_h: u32) -> Weight {
 		RocksDbWeight::get().reads_writes(5, 3)

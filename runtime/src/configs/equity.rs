@@ -5,11 +5,11 @@ use crate::{
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU128, ConstU32, NeverEnsureOrigin},
+		traits::{ConstU128, ConstU32, Contains, NeverEnsureOrigin},
 		PalletId,
 	},
-	frame_system::EnsureRoot,
-	pallet_assets,
+	frame_system::{self, EnsureRoot},
+	pallet_assets, pallet_balances, pallet_nfts,
 };
 
 /// Share classes are numbered by `pallet-equity`; the ledger uses the same id.
@@ -42,6 +42,60 @@ parameter_types! {
 	pub const ProposalDepositPerByte: Balance = deposit(0, 1);
 }
 
+/// What a class's company account may do through a resolution: run the business it owns and
+/// nothing else. Its datasets' terms, pausing, retirement and revenue routing (the data
+/// registry checks that it owns the dataset NFT); handing an NFT it owns to someone; paying
+/// from its own funds, keep-alive so that it can always receive revenue; managing its own
+/// class (issuance within the cap, compliance, the issuer offer; the equity pallet checks it is
+/// that class's company); dividends; a remark to publish a notice. Nothing dispatches as Root,
+/// reaches another account's funds, votes in OpenGov, opens resolutions of its own or changes
+/// the chain. The list names calls, not pallets, so a call added to a pallet later stays out
+/// until it is added here.
+pub struct CompanyCalls;
+impl Contains<RuntimeCall> for CompanyCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		use pallet_data_registry::Call as Registry;
+		use pallet_equity::Call as Equity;
+		match call {
+			RuntimeCall::DataRegistry(call) => matches!(
+				call,
+				Registry::set_price { .. }
+					| Registry::set_programs { .. }
+					| Registry::set_min_cohort { .. }
+					| Registry::pause { .. }
+					| Registry::resume { .. }
+					| Registry::set_revenue_destination { .. }
+					| Registry::retire { .. }
+			),
+			RuntimeCall::Nfts(call) => matches!(call, pallet_nfts::Call::transfer { .. }),
+			RuntimeCall::Balances(call) => matches!(
+				call,
+				pallet_balances::Call::transfer_keep_alive { .. }
+					| pallet_balances::Call::transfer_all { keep_alive: true, .. }
+			),
+			RuntimeCall::Equity(call) => matches!(
+				call,
+				Equity::issue { .. }
+					| Equity::transfer { .. }
+					| Equity::add_to_allowlist { .. }
+					| Equity::remove_from_allowlist { .. }
+					| Equity::freeze { .. }
+					| Equity::thaw { .. }
+					| Equity::transfer_issuer { .. }
+					| Equity::withdraw_issuer_offer { .. }
+					| Equity::accept_issuer { .. }
+					| Equity::deposit_dividend { .. }
+					| Equity::claim { .. }
+			),
+			RuntimeCall::System(call) => matches!(
+				call,
+				frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. }
+			),
+			_ => false,
+		}
+	}
+}
+
 /// Equity: share classes, compliance, dividends from data revenue, holder resolutions.
 impl pallet_equity::Config for Runtime {
 	type ClassId = ClassId;
@@ -49,6 +103,7 @@ impl pallet_equity::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeCall = RuntimeCall;
+	type ResolutionFilter = CompanyCalls;
 	type PalletId = EquityPalletId;
 	type ClassDeposit = ClassDeposit;
 	type ProposalDepositBase = ProposalDepositBase;

@@ -24,8 +24,8 @@ pub use compute::{
 	MAX_WORKERS,
 };
 pub use data_registry::{MAX_CHUNK_SIZE, MAX_DATASET_BLOBS, MAX_KEY_SET_BLOBS};
-pub use equity::{ClassId, EquityLedgerInstance};
-pub use referenda::TracksInfo;
+pub use equity::{ClassId, CompanyCalls, EquityLedgerInstance};
+pub use referenda::{TracksInfo, CANCELLER_TRACK, KILLER_TRACK, ROOT_TRACK, TREASURER_TRACK};
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights, MAXIMUM_BLOCK_WEIGHT};
 pub use treasury::TreasuryAccount;
 

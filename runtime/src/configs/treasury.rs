@@ -7,11 +7,11 @@ use polkadot_sdk::{
 		parameter_types,
 		traits::{
 			tokens::{pay::PayFromAccount, UnityAssetBalanceConversion},
-			ConstU32,
+			ConstU32, EitherOf,
 		},
 		PalletId,
 	},
-	frame_system::{EnsureRoot, EnsureWithSuccess},
+	frame_system::{EnsureRoot, EnsureRootWithSuccess},
 	pallet_treasury,
 	sp_runtime::{traits::IdentityLookup, Permill},
 };
@@ -45,7 +45,11 @@ impl pallet_treasury::Config for Runtime {
 	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
 	type SpendFunds = ();
 	type MaxApprovals = ConstU32<MAX_APPROVALS>;
-	type SpendOrigin = EnsureWithSuccess<EnsureRoot<AccountId>, AccountId, MaxSpend>;
+	/// Root may spend any amount; a treasurer-track referendum up to `TREASURER_MAX_SPEND`.
+	type SpendOrigin = EitherOf<
+		EnsureRootWithSuccess<AccountId, MaxSpend>,
+		crate::origins::pallet_origins::Treasurer,
+	>;
 	/// The treasury pays in the utility token only.
 	type AssetKind = ();
 	type Beneficiary = AccountId;

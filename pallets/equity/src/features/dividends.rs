@@ -2,7 +2,9 @@
 //!
 //! With `R` the class's `reward_per_share`, a holder of `b` shares whose checkpoint is `c`
 //! is owed `accrued + b * (R - c)` scaled units. A distribution of `a` to a supply `S` raises
-//! `R` by `floor(a * SCALE / S)` and adds the remainder to `undistributed`; every change of a
+//! `R` by `floor((a * SCALE + U) / S)`, where `U` is what the previous distribution left
+//! undistributed, and leaves the new remainder as `U`: rounding dust is carried forward, never
+//! kept, and at any time less than `S` scaled units wait for the next one. Every change of a
 //! holder's balance first settles `b * (R - c)` into `accrued` and moves `c` to `R`. Both
 //! operations touch one class and one holder, whatever the number of holders.
 
@@ -93,13 +95,13 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Pools::<T>::get(class);
 		let scaled = Self::balance_to_u256(amount)?
 			.checked_mul(U256::from(DIVIDEND_SCALE))
+			.and_then(|scaled| scaled.checked_add(pool.undistributed_scaled))
 			.ok_or(ArithmeticError::Overflow)?;
 		let supply = Self::shares_to_u256(supply)?;
 		let (per_share, remainder) = scaled.div_mod(supply);
 		pool.reward_per_share =
 			pool.reward_per_share.checked_add(per_share).ok_or(ArithmeticError::Overflow)?;
-		pool.undistributed_scaled =
-			pool.undistributed_scaled.checked_add(remainder).ok_or(ArithmeticError::Overflow)?;
+		pool.undistributed_scaled = remainder;
 		pool.total_deposited =
 			pool.total_deposited.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
 
@@ -116,13 +118,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `who` every whole unit of dividends of `class` they are owed and returns it; the
-	/// fraction of a unit stays owed.
+	/// fraction of a unit stays owed. A frozen or delisted holder's dividends keep accruing and
+	/// wait in the pool until it is thawed or listed again.
 	///
 	/// # Errors
 	///
-	/// `UnknownClass`, `NothingToClaim`.
+	/// `UnknownClass`, `HolderFrozen`, `HolderNotAllowed`, `NothingToClaim`.
 	pub fn do_claim(who: &T::AccountId, class: T::ClassId) -> Result<BalanceOf<T>, DispatchError> {
-		ensure!(Classes::<T>::contains_key(class), Error::<T>::UnknownClass);
+		Self::ensure_in_good_standing(class, &Self::class_of(class)?, who)?;
 		let mut pool = Pools::<T>::get(class);
 		let balance = Self::shares_of(class, who);
 		let mut position = Self::settle(class, who, balance, &pool)?;

@@ -1,8 +1,10 @@
-//! Holder resolutions: a bounded call, voted with shares, dispatched as the class issuer.
+//! Holder resolutions: a bounded call, voted with shares, dispatched from the class's
+//! keyless company account through the runtime's resolution filter.
 //!
 //! Shares are never counted twice: a voter's whole balance is counted once per resolution
 //! and stays locked (not transferable) until that resolution's last voting block, so the
-//! same shares cannot vote again from another account.
+//! same shares cannot vote again from another account. The quorum is measured against the
+//! supply when the resolution opened, so issuance during the vote cannot dilute it.
 
 use crate::{pallet::*, types::*};
 use codec::{DecodeLimit, Encode};
@@ -10,7 +12,9 @@ use polkadot_sdk::{
 	frame_support::{
 		dispatch::{extract_actual_weight, GetDispatchInfo},
 		ensure,
-		traits::{fungible::MutateHold as _, tokens::Precision, Get},
+		traits::{
+			fungible::MutateHold as _, tokens::Precision, Contains, Get, IsType, OriginTrait,
+		},
 		weights::Weight,
 		BoundedVec,
 	},
@@ -30,18 +34,21 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// `UnknownClass`, `BelowProposalThreshold`, `CallTooLong`, `TooManyActiveProposals`,
-	/// and the currency's error if `proposer` cannot hold the deposit.
+	/// `UnknownClass`, `HolderFrozen`, `HolderNotAllowed`, `BelowProposalThreshold`,
+	/// `CallNotAllowed`, `CallTooLong`, `TooManyActiveProposals`, and the currency's error if
+	/// `proposer` cannot hold the deposit.
 	pub fn do_propose(
 		proposer: &T::AccountId,
 		class: T::ClassId,
 		call: <T as Config>::RuntimeCall,
 	) -> Result<ProposalId, DispatchError> {
 		let mut details = Self::class_of(class)?;
+		Self::ensure_in_good_standing(class, &details, proposer)?;
 		ensure!(
 			Self::shares_of(class, proposer) >= details.governance.proposal_threshold,
 			Error::<T>::BelowProposalThreshold
 		);
+		ensure!(T::ResolutionFilter::contains(&call), Error::<T>::CallNotAllowed);
 		let call: BoundedVec<u8, T::MaxCallLen> =
 			call.encode().try_into().map_err(|_| Error::<T>::CallTooLong)?;
 		ensure!(
@@ -68,6 +75,7 @@ impl<T: Config> Pallet<T> {
 				end,
 				ayes: Zero::zero(),
 				nays: Zero::zero(),
+				electorate: Self::supply_of(class),
 			},
 		);
 		details.active_proposals = details.active_proposals.saturating_add(1);
@@ -87,11 +95,13 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// `UnknownProposal`, `VotingClosed`, `NoVotingShares`, `AlreadyVoted`.
+	/// `UnknownProposal`, `VotingClosed`, `UnknownClass`, `HolderFrozen`, `HolderNotAllowed`,
+	/// `NoVotingShares`, `AlreadyVoted`.
 	pub fn do_vote(voter: &T::AccountId, proposal_id: ProposalId, aye: bool) -> DispatchResult {
 		let mut proposal = Proposals::<T>::get(proposal_id).ok_or(Error::<T>::UnknownProposal)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= proposal.end, Error::<T>::VotingClosed);
+		Self::ensure_in_good_standing(proposal.class, &Self::class_of(proposal.class)?, voter)?;
 		let shares = Self::shares_of(proposal.class, voter);
 		ensure!(!shares.is_zero(), Error::<T>::NoVotingShares);
 
@@ -116,29 +126,31 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether `proposal` met its class's quorum (turnout against the current supply) and
-	/// approval (ayes strictly above that part of the votes cast).
+	/// Whether `proposal` met its class's quorum (turnout against its electorate, the supply
+	/// when it opened) and approval (ayes strictly above that part of the votes cast).
 	pub fn is_approved(
 		details: &ShareClass<T>,
 		proposal: &Proposal<T>,
 	) -> Result<bool, DispatchError> {
 		let parts = |p: Perbill| U256::from(p.deconstruct());
 		let whole = parts(Perbill::one());
-		let supply = Self::shares_to_u256(Self::supply_of(proposal.class))?;
+		let electorate = Self::shares_to_u256(proposal.electorate)?;
 		let ayes = Self::shares_to_u256(proposal.ayes)?;
 		let nays = Self::shares_to_u256(proposal.nays)?;
 		let turnout = ayes.checked_add(nays).ok_or(ArithmeticError::Overflow)?;
 		let overflow = || DispatchError::from(ArithmeticError::Overflow);
 
 		let quorum_met = turnout.checked_mul(whole).ok_or_else(overflow)?
-			>= supply.checked_mul(parts(details.governance.quorum)).ok_or_else(overflow)?;
+			>= electorate.checked_mul(parts(details.governance.quorum)).ok_or_else(overflow)?;
 		let approval_met = ayes.checked_mul(whole).ok_or_else(overflow)?
 			> turnout.checked_mul(parts(details.governance.approval)).ok_or_else(overflow)?;
 		Ok(quorum_met && approval_met)
 	}
 
 	/// Closes `proposal_id` after its voting period, releases the deposit and, if approved,
-	/// dispatches its call as the class issuer. Returns the weight the call used.
+	/// dispatches its call from the class's company account, with the resolution filter on
+	/// the origin (so calls it dispatches in turn are filtered too). Returns the weight the
+	/// call used.
 	///
 	/// # Errors
 	///
@@ -176,7 +188,6 @@ impl<T: Config> Pallet<T> {
 
 		Proposals::<T>::remove(proposal_id);
 		details.active_proposals = details.active_proposals.saturating_sub(1);
-		let issuer = details.issuer.clone();
 		Classes::<T>::insert(proposal.class, details);
 		T::Currency::release(
 			&HoldReason::ProposalDeposit.into(),
@@ -198,7 +209,7 @@ impl<T: Config> Pallet<T> {
 		let (result, used) = match call {
 			Some(call) => {
 				let info = call.get_dispatch_info();
-				let outcome = call.dispatch(RawOrigin::Signed(issuer).into());
+				let outcome = call.dispatch(Self::company_origin(proposal.class));
 				let used = extract_actual_weight(&outcome, &info);
 				(outcome.map(|_| ()).map_err(|e| e.error), used)
 			}
@@ -206,5 +217,18 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::deposit_event(Event::ProposalExecuted { proposal: proposal_id, result });
 		Ok(used)
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The origin a resolution of `class` runs with: signed by the company account, and
+	/// allowed only the calls [`Config::ResolutionFilter`] lets a company make, on top of the
+	/// runtime's base filter.
+	pub(crate) fn company_origin(class: T::ClassId) -> T::RuntimeOrigin {
+		let mut origin: T::RuntimeOrigin = RawOrigin::Signed(Self::company_account(class)).into();
+		origin.add_filter(|call: &<T as frame_system::Config>::RuntimeCall| {
+			T::ResolutionFilter::contains(<T as Config>::RuntimeCall::from_ref(call))
+		});
+		origin
 	}
 }

@@ -93,10 +93,8 @@ fn issuer_role_is_forced_on_a_victim() {
 #[test]
 fn zero_quorum_lets_a_dust_holder_decide() {
 	new_test_ext_checked(|| {
-		let governance = GovernanceParamsOf::<Test> {
-			quorum: Perbill::zero(),
-			..one_share_governance()
-		};
+		let governance =
+			GovernanceParamsOf::<Test> { quorum: Perbill::zero(), ..one_share_governance() };
 		let created = Equity::do_create_class(
 			ISSUER,
 			b"Zero".to_vec().try_into().unwrap(),
@@ -115,7 +113,7 @@ fn zero_quorum_lets_a_dust_holder_decide() {
 #[test]
 fn issuer_dilutes_a_running_vote_by_minting() {
 	new_test_ext_checked(|| {
-		let class = class_of(ISSUER, 10_000, default_governance());
+		let class = create_class_capped_at(10_000);
 		issue_to_holders(class);
 		let call = RuntimeCall::Equity(crate::Call::deposit_dividend { class, amount: 1 });
 		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, Box::new(call)));

@@ -1,11 +1,14 @@
 use super::issue_to_holders;
 use crate::{mock::*, Classes, Error, Event, HoldReason, Proposals};
+use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{
-		assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::fungible::InspectHold,
+		assert_noop, assert_ok,
+		dispatch::GetDispatchInfo,
+		traits::fungible::{Inspect, InspectHold},
 		weights::Weight,
 	},
-	frame_system,
+	frame_system, pallet_balances,
 	sp_runtime::DispatchError,
 };
 
@@ -21,7 +24,7 @@ fn propose(class: u32, call: RuntimeCall) -> Weight {
 }
 
 #[test]
-fn close_dispatches_an_approved_resolution_as_the_issuer() {
+fn close_dispatches_an_approved_resolution_from_the_company_account() {
 	new_test_ext_checked(|| {
 		let class = create_default_class();
 		issue_to_holders(class);
@@ -33,7 +36,8 @@ fn close_dispatches_an_approved_resolution_as_the_issuer() {
 
 		assert!(System::events().iter().any(|record| matches!(
 			record.event,
-			RuntimeEvent::System(frame_system::Event::Remarked { sender: ISSUER, .. })
+			RuntimeEvent::System(frame_system::Event::Remarked { sender, .. })
+				if sender == Equity::company_account(class)
 		)));
 		let events = events();
 		assert_eq!(
@@ -51,7 +55,7 @@ fn close_dispatches_an_approved_resolution_as_the_issuer() {
 }
 
 #[test]
-fn a_resolution_can_rotate_the_issuer() {
+fn a_resolution_can_offer_the_issuer_role_which_the_candidate_accepts() {
 	new_test_ext_checked(|| {
 		let class = create_default_class();
 		issue_to_holders(class);
@@ -60,7 +64,85 @@ fn a_resolution_can_rotate_the_issuer() {
 		assert_ok!(Equity::vote(RuntimeOrigin::signed(ALICE), 0, true));
 		run_to_block(12);
 		assert_ok!(Equity::close(RuntimeOrigin::signed(BOB), 0, weight));
+		assert_eq!(Classes::<Test>::get(class).unwrap().issuer, ISSUER);
+		assert_ok!(Equity::accept_issuer(RuntimeOrigin::signed(BOB), class));
 		assert_eq!(Classes::<Test>::get(class).unwrap().issuer, BOB);
+	});
+}
+
+#[test]
+fn a_resolution_pays_from_the_company_account_and_never_from_the_issuer() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		issue_to_holders(class);
+		let company = Equity::company_account(class);
+		assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(BOB), company, 500));
+		let (issuer_before, charlie_before) =
+			(Balances::total_balance(&ISSUER), Balances::total_balance(&CHARLIE));
+		let pay = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: CHARLIE,
+			value: 500,
+		});
+		let weight = propose(class, pay);
+		assert_ok!(Equity::vote(RuntimeOrigin::signed(ALICE), 0, true));
+		run_to_block(12);
+		assert_ok!(Equity::close(RuntimeOrigin::signed(BOB), 0, weight));
+		assert_eq!(Balances::total_balance(&CHARLIE), charlie_before + 500);
+		assert_eq!(Balances::total_balance(&ISSUER), issuer_before);
+		// The company keeps its existential deposit: it can always receive revenue.
+		assert_eq!(Balances::total_balance(&company), 1);
+	});
+}
+
+#[test]
+fn a_resolution_manages_its_own_class_and_no_other() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		let other = create_default_class();
+		assert_ok!(Equity::issue(RuntimeOrigin::signed(ISSUER), class, ALICE, 600));
+		let own = RuntimeCall::Equity(crate::Call::issue { class, to: BOB, amount: 5 });
+		let foreign = RuntimeCall::Equity(crate::Call::issue { class: other, to: BOB, amount: 5 });
+		let weight = propose(class, own).max(propose(class, foreign));
+		assert_ok!(Equity::vote(RuntimeOrigin::signed(ALICE), 0, true));
+		assert_ok!(Equity::vote(RuntimeOrigin::signed(ALICE), 1, true));
+		run_to_block(12);
+		assert_ok!(Equity::close(RuntimeOrigin::signed(BOB), 0, weight));
+		assert_eq!(Equity::shares_of(class, &BOB), 5);
+		assert_ok!(Equity::close(RuntimeOrigin::signed(BOB), 1, weight));
+		assert_eq!(
+			last_event(),
+			Event::ProposalExecuted {
+				proposal: 1,
+				result: Err(DispatchError::from(Error::<Test>::NotIssuer)),
+			}
+		);
+		assert_eq!(Equity::shares_of(other, &BOB), 0);
+	});
+}
+
+#[test]
+fn the_dispatch_origin_refuses_a_call_the_filter_refuses() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		issue_to_holders(class);
+		propose(class, remark_with_event());
+		assert_ok!(Equity::vote(RuntimeOrigin::signed(ALICE), 0, true));
+		// As if the filter had been tightened by an upgrade after the proposal: the stored
+		// call is now one a company may not make.
+		let refused = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		Proposals::<Test>::mutate(0, |proposal| {
+			proposal.as_mut().unwrap().call = refused.encode().try_into().unwrap();
+		});
+		run_to_block(12);
+		let bound = Weight::from_parts(1_000_000_000_000, 1_000_000);
+		assert_ok!(Equity::close(RuntimeOrigin::signed(BOB), 0, bound));
+		assert_eq!(
+			last_event(),
+			Event::ProposalExecuted {
+				proposal: 0,
+				result: Err(polkadot_sdk::frame_system::Error::<Test>::CallFiltered.into()),
+			}
+		);
 	});
 }
 

@@ -36,6 +36,7 @@ fn create_class_holds_deposit_endows_pool_and_emits_event() {
 			CLASS_DEPOSIT
 		);
 		assert_eq!(Balances::balance(&Equity::pool_account(class)), Balances::minimum_balance());
+		assert_eq!(Balances::balance(&Equity::company_account(class)), Balances::minimum_balance());
 		assert_eq!(
 			last_event(),
 			Event::ClassCreated {
@@ -129,5 +130,30 @@ fn create_class_errors_when_issuer_cannot_pay_deposit() {
 			),
 			TokenError::FundsUnavailable
 		);
+	});
+}
+
+#[test]
+fn create_class_errors_zero_quorum() {
+	new_test_ext_checked(|| {
+		let governance =
+			crate::GovernanceParamsOf::<Test> { quorum: Perbill::zero(), ..default_governance() };
+		assert_noop!(create(1_000, governance), Error::<Test>::ZeroQuorum);
+	});
+}
+
+#[test]
+fn every_class_has_its_own_company_account_apart_from_every_pallet_account() {
+	new_test_ext_checked(|| {
+		let (first, second) = (create_default_class(), create_default_class());
+		let companies = [Equity::company_account(first), Equity::company_account(second)];
+		assert_ne!(companies[0], companies[1]);
+		for company in companies {
+			for class in [first, second] {
+				assert_ne!(company, Equity::pool_account(class));
+			}
+			assert_ne!(company, Equity::account_id());
+			assert_ne!(company, ISSUER);
+		}
 	});
 }

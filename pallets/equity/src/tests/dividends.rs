@@ -1,7 +1,7 @@
 //! `deposit_dividend`, `claim` and the `RevenueSink` other pallets call.
 
 use super::issue_to_holders;
-use crate::{mock::*, Error, Event, Pools, DIVIDEND_SCALE};
+use crate::{mock::*, Compliance, Error, Event, Pools, DIVIDEND_SCALE};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect},
 	sp_core::U256,
@@ -108,7 +108,7 @@ fn newly_issued_shares_earn_only_later_distributions() {
 }
 
 #[test]
-fn rounding_dust_is_tracked_as_undistributed_and_never_paid() {
+fn rounding_dust_is_tracked_as_undistributed_until_the_next_distribution() {
 	new_test_ext_checked(|| {
 		let class = create_default_class();
 		for who in [ALICE, BOB, CHARLIE] {
@@ -205,5 +205,33 @@ fn revenue_sink_routes_revenue_to_the_pool() {
 		);
 		assert!(<() as RevenueSink<AccountId, u32, Balance>>::deposit_dividend(&PAYER, class, 1)
 			.is_err());
+	});
+}
+
+#[test]
+fn claim_errors_holder_frozen_and_pays_what_accrued_once_thawed() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		issue_to_holders(class);
+		assert_ok!(Equity::freeze(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_ok!(Equity::deposit_dividend(RuntimeOrigin::signed(PAYER), class, 1_000));
+		assert_noop!(Equity::claim(RuntimeOrigin::signed(BOB), class), Error::<Test>::HolderFrozen);
+		assert_ok!(Equity::thaw(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_eq!(claim(BOB, class), 300);
+	});
+}
+
+#[test]
+fn claim_errors_holder_not_allowed() {
+	new_test_ext_checked(|| {
+		let class = create_class_with(Compliance::Allowlist, None);
+		assert_ok!(Equity::add_to_allowlist(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_ok!(Equity::issue(RuntimeOrigin::signed(ISSUER), class, BOB, 10));
+		assert_ok!(Equity::deposit_dividend(RuntimeOrigin::signed(PAYER), class, 100));
+		assert_ok!(Equity::remove_from_allowlist(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_noop!(
+			Equity::claim(RuntimeOrigin::signed(BOB), class),
+			Error::<Test>::HolderNotAllowed
+		);
 	});
 }

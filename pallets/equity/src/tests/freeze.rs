@@ -17,13 +17,21 @@ fn freeze_and_thaw_emit_events_and_restore_transfers() {
 }
 
 #[test]
-fn frozen_holder_still_claims_dividends() {
+fn a_frozen_holders_dividends_accrue_and_wait_until_it_is_thawed() {
 	new_test_ext_checked(|| {
 		let class = create_default_class();
 		issue_to_holders(class);
 		assert_ok!(Equity::deposit_dividend(RuntimeOrigin::signed(10), class, 1_000));
 		assert_ok!(Equity::freeze(RuntimeOrigin::signed(ISSUER), class, ALICE));
+		assert_ok!(Equity::deposit_dividend(RuntimeOrigin::signed(10), class, 1_000));
+		assert_noop!(
+			Equity::claim(RuntimeOrigin::signed(ALICE), class),
+			Error::<Test>::HolderFrozen
+		);
+		assert_eq!(Equity::claimable(class, &ALICE), 1_200);
+		assert_ok!(Equity::thaw(RuntimeOrigin::signed(ISSUER), class, ALICE));
 		assert_ok!(Equity::claim(RuntimeOrigin::signed(ALICE), class));
+		assert_eq!(last_event(), Event::DividendClaimed { class, who: ALICE, amount: 1_200 });
 	});
 }
 

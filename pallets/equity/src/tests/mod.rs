@@ -11,6 +11,7 @@ mod flat_cost;
 mod freeze;
 mod inspect;
 mod issue;
+mod migration;
 mod propose;
 mod transfer;
 mod transfer_issuer;

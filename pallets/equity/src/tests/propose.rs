@@ -6,8 +6,9 @@ use polkadot_sdk::{
 	frame_system,
 };
 
+/// A call the mock's resolution filter allows, `len` bytes of payload long.
 pub fn remark(len: usize) -> Box<RuntimeCall> {
-	Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![7; len] }))
+	Box::new(RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![7; len] }))
 }
 
 #[test]
@@ -96,5 +97,62 @@ fn propose_errors_when_proposer_cannot_pay_deposit() {
 		));
 		assert!(Equity::propose(RuntimeOrigin::signed(CHARLIE), class, remark(1)).is_err());
 		assert!(Proposals::<Test>::get(0).is_none());
+	});
+}
+
+#[test]
+fn propose_errors_call_not_allowed() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		issue_to_holders(class);
+		let refused = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		assert_noop!(
+			Equity::propose(RuntimeOrigin::signed(ALICE), class, Box::new(refused)),
+			Error::<Test>::CallNotAllowed
+		);
+		// A resolution may not open, vote on or close another resolution.
+		let nested = RuntimeCall::Equity(crate::Call::vote { proposal: 0, aye: true });
+		assert_noop!(
+			Equity::propose(RuntimeOrigin::signed(ALICE), class, Box::new(nested)),
+			Error::<Test>::CallNotAllowed
+		);
+	});
+}
+
+#[test]
+fn propose_errors_holder_frozen() {
+	new_test_ext_checked(|| {
+		let class = create_default_class();
+		issue_to_holders(class);
+		assert_ok!(Equity::freeze(RuntimeOrigin::signed(ISSUER), class, ALICE));
+		assert_noop!(
+			Equity::propose(RuntimeOrigin::signed(ALICE), class, remark(1)),
+			Error::<Test>::HolderFrozen
+		);
+	});
+}
+
+#[test]
+fn propose_errors_holder_not_allowed() {
+	new_test_ext_checked(|| {
+		let class = create_class_with(crate::Compliance::Allowlist, None);
+		assert_ok!(Equity::add_to_allowlist(RuntimeOrigin::signed(ISSUER), class, ALICE));
+		assert_ok!(Equity::issue(RuntimeOrigin::signed(ISSUER), class, ALICE, 100));
+		assert_ok!(Equity::remove_from_allowlist(RuntimeOrigin::signed(ISSUER), class, ALICE));
+		assert_noop!(
+			Equity::propose(RuntimeOrigin::signed(ALICE), class, remark(1)),
+			Error::<Test>::HolderNotAllowed
+		);
+	});
+}
+
+#[test]
+fn propose_records_the_supply_as_the_electorate() {
+	new_test_ext_checked(|| {
+		let class = create_class_capped_at(10_000);
+		issue_to_holders(class);
+		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, remark(1)));
+		assert_ok!(Equity::issue(RuntimeOrigin::signed(ISSUER), class, BOB, 500));
+		assert_eq!(Proposals::<Test>::get(0).unwrap().electorate, 1_000);
 	});
 }

@@ -117,9 +117,7 @@ fn transfer_errors_shares_locked_by_vote_until_the_vote_ends() {
 	new_test_ext_checked(|| {
 		let class = create_default_class();
 		issue_to_holders(class);
-		let remark =
-			RuntimeCall::System(polkadot_sdk::frame_system::Call::remark { remark: vec![1] });
-		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, Box::new(remark)));
+		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, super::propose::remark(1)));
 		assert_ok!(Equity::vote(RuntimeOrigin::signed(BOB), 0, true));
 		// Bob's 300 shares are locked; shares received later are not.
 		assert_noop!(

@@ -107,3 +107,35 @@ fn the_same_shares_vote_on_different_resolutions_and_stay_locked_for_the_longest
 		assert_ok!(Equity::transfer(RuntimeOrigin::signed(BOB), class, ALICE, 300));
 	});
 }
+
+#[test]
+fn vote_errors_holder_frozen() {
+	new_test_ext_checked(|| {
+		let class = class_with_proposal();
+		assert_ok!(Equity::freeze(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_noop!(
+			Equity::vote(RuntimeOrigin::signed(BOB), 0, true),
+			Error::<Test>::HolderFrozen
+		);
+		// Thawed, it votes again.
+		assert_ok!(Equity::thaw(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_ok!(Equity::vote(RuntimeOrigin::signed(BOB), 0, true));
+	});
+}
+
+#[test]
+fn vote_errors_holder_not_allowed() {
+	new_test_ext_checked(|| {
+		let class = create_class_with(crate::Compliance::Allowlist, None);
+		for who in [ALICE, BOB] {
+			assert_ok!(Equity::add_to_allowlist(RuntimeOrigin::signed(ISSUER), class, who));
+			assert_ok!(Equity::issue(RuntimeOrigin::signed(ISSUER), class, who, 100));
+		}
+		assert_ok!(Equity::propose(RuntimeOrigin::signed(ALICE), class, remark(1)));
+		assert_ok!(Equity::remove_from_allowlist(RuntimeOrigin::signed(ISSUER), class, BOB));
+		assert_noop!(
+			Equity::vote(RuntimeOrigin::signed(BOB), 0, true),
+			Error::<Test>::HolderNotAllowed
+		);
+	});
+}

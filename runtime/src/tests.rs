@@ -322,22 +322,7 @@ mod token_factory {
 		let eve = Sr25519Keyring::Eve.to_account_id();
 		let signed = || RuntimeOrigin::signed(eve.clone());
 		let period: crate::BlockNumber = <Runtime as pallet_equity::Config>::MinVotingPeriod::get();
-		let class = pallet_equity::NextClassId::<Runtime>::get();
-		assert_ok!(Equity::create_class(
-			signed(),
-			b"Shell".to_vec().try_into().expect("short"),
-			b"SHL".to_vec().try_into().expect("short"),
-			1,
-			pallet_equity::Compliance::Open,
-			None,
-			pallet_equity::GovernanceParams {
-				proposal_threshold: 1,
-				quorum: Perbill::from_percent(50),
-				approval: Perbill::from_percent(50),
-				voting_period: period,
-			},
-		));
-		assert_ok!(Equity::issue(signed(), class, eve.clone(), 1));
+		let class = resolution_class(&eve);
 		let proposal = pallet_equity::NextProposalId::<Runtime>::get();
 		let _ = Equity::propose(signed(), class, Box::new(call));
 		let _ = Equity::vote(signed(), proposal, true);

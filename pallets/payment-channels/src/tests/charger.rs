@@ -205,3 +205,30 @@ fn refund_cannot_release_more_than_was_charged() {
 		);
 	});
 }
+
+/// Attacks on the charger as committed. Each test asserts the secure behaviour, so each FAILS
+/// on the code it was written against: the failure is the attack succeeding.
+mod attack {
+	use super::*;
+
+	/// Bob holds Alice's off-chain voucher for 40 (unclaimed). Alice then pays a job of price 10
+	/// with a cumulative voucher for 50, as the compute pallet charges it. Charges and claims
+	/// share one settled counter, so the whole 50 goes into the job's escrow and Bob's voucher
+	/// for 40 is no longer claimable.
+	#[test]
+	fn job_charge_makes_the_payees_voucher_worthless() {
+		build_and_execute(|| {
+			let channel = open_alice_to_bob(100);
+			let (held_by_bob, bobs_signature) = alice_voucher(channel, 40);
+			assert_ok!(charge(&bob(), channel, 50));
+			let claim =
+				PaymentChannels::claim(RuntimeOrigin::signed(bob()), held_by_bob, bobs_signature);
+			assert!(
+				claim.is_ok(),
+				"the payee's unclaimed voucher for 40 was made worthless by a job charge: {claim:?}"
+			);
+			assert_eq!(free(&bob()), INITIAL_BALANCE + 40, "the payee did not get its 40");
+			assert_eq!(escrowed(&alice()), 10, "the job escrowed more than its price of 10");
+		});
+	}
+}

@@ -12,7 +12,8 @@
 //!   agreed result blob, decrypt it, prove the decryption (`tokenfactory-zk`) and seal it to the
 //!   consumer.
 //!
-//! Tasks are keyed by job id; a job submitted twice runs once. Finished tasks are kept until
+//! Tasks are keyed by their content hash (`TaskId`): a task submitted twice runs once, and a job
+//! that replaced another of the same id in a reorg is a different task. Finished tasks are kept until
 //! [`MAX_FINISHED`] newer ones replace them; the off-chain worker stores outputs it has read in
 //! the node's offchain storage, so a restart loses nothing but running work.
 
@@ -30,10 +31,10 @@ use tokenfactory_fhe::{
 	Worker,
 };
 use tokenfactory_primitives::{
-	compute::{FieldBytes, JobId},
+	compute::{FieldBytes, JobId, RevealStatement},
 	executor::{
 		BlobRef, EvalOutput, EvalRequest, Executor, ExecutorError, RevealOutput, RevealRequest,
-		TaskStatus,
+		TaskId, TaskStatus,
 	},
 };
 
@@ -80,8 +81,8 @@ struct Shared {
 
 /// Status of every task a queue knows.
 struct Tasks<Output> {
-	status: BTreeMap<JobId, TaskStatus<Output>>,
-	finished: VecDeque<JobId>,
+	status: BTreeMap<TaskId, TaskStatus<Output>>,
+	finished: VecDeque<TaskId>,
 }
 
 impl<Output: Clone> Tasks<Output> {
@@ -89,18 +90,18 @@ impl<Output: Clone> Tasks<Output> {
 		Self { status: BTreeMap::new(), finished: VecDeque::new() }
 	}
 
-	fn get(&mut self, job: JobId) -> TaskStatus<Output> {
-		let status = self.status.get(&job).cloned().unwrap_or(TaskStatus::Unknown);
+	fn get(&mut self, task: TaskId) -> TaskStatus<Output> {
+		let status = self.status.get(&task).cloned().unwrap_or(TaskStatus::Unknown);
 		// A failure is reported once, then forgotten, so that the off-chain worker can retry.
 		if matches!(status, TaskStatus::Failed(_)) {
-			self.status.remove(&job);
+			self.status.remove(&task);
 		}
 		status
 	}
 
-	fn finish(&mut self, job: JobId, status: TaskStatus<Output>) {
-		self.status.insert(job, status);
-		self.finished.push_back(job);
+	fn finish(&mut self, task: TaskId, status: TaskStatus<Output>) {
+		self.status.insert(task, status);
+		self.finished.push_back(task);
 		while self.finished.len() > MAX_FINISHED {
 			if let Some(old) = self.finished.pop_front() {
 				self.status.remove(&old);
@@ -164,6 +165,7 @@ impl NodeExecutor {
 trait Work<Request>: Send + 'static {
 	type Output: Clone + Send + 'static;
 	fn job(request: &Request) -> JobId;
+	fn task(request: &Request) -> TaskId;
 	fn run(&mut self, request: Request) -> Result<Self::Output, String>;
 }
 
@@ -177,6 +179,7 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 	let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
 		for request in jobs {
 			let job = W::job(&request);
+			let task = W::task(&request);
 			let started = std::time::Instant::now();
 			// A panic inside tfhe or arkworks on hostile input must not take the node down.
 			let outcome =
@@ -193,7 +196,7 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 				}
 			};
 			if let Ok(mut tasks) = tasks(&shared).lock() {
-				tasks.finish(job, status);
+				tasks.finish(task, status);
 			}
 		}
 	});
@@ -332,6 +335,10 @@ impl Work<EvalRequest> for Evaluator {
 		request.job
 	}
 
+	fn task(request: &EvalRequest) -> TaskId {
+		request.task_id()
+	}
+
 	fn run(&mut self, request: EvalRequest) -> Result<EvalOutput, String> {
 		let (key_set, worker) = self.worker(&request)?;
 		let dataset = self.dataset(&key_set, &worker, &request)?;
@@ -365,6 +372,10 @@ impl Work<RevealRequest> for Revealer {
 		request.job
 	}
 
+	fn task(request: &RevealRequest) -> TaskId {
+		request.task_id()
+	}
+
 	fn run(&mut self, request: RevealRequest) -> Result<RevealOutput, String> {
 		let owner = self
 			.owners
@@ -394,6 +405,22 @@ impl Work<RevealRequest> for Revealer {
 			&keys,
 		)
 		.map_err(|error| format!("proof: {error}"))?;
+		// Bind the sealed bytes and the consumer's key to the proven commitment: nobody who
+		// sees the reveal can resubmit it with another answer.
+		let signature = {
+			use codec::Encode;
+			use polkadot_sdk::sp_core::{sr25519, Pair};
+			let pair = sr25519::Pair::from_seed(&owner.decryptor_seed());
+			RevealStatement::new(
+				request.genesis_hash,
+				request.job,
+				reveal.result_commitment,
+				&reveal.sealed,
+				request.consumer_key,
+			)
+			.using_encoded(|payload| pair.sign(payload))
+			.0
+		};
 		log::info!(
 			target: LOG_TARGET,
 			"job {}: decrypted and proved ({} blocks, circuit of {}) in {:.1} s",
@@ -406,20 +433,21 @@ impl Work<RevealRequest> for Revealer {
 			result_commitment: reveal.result_commitment,
 			sealed: reveal.sealed,
 			proof: reveal.proof,
+			signature,
 		})
 	}
 }
 
 impl Executor for NodeExecutor {
 	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError> {
-		submit(&self.shared.evaluations, &self.shared.eval_queue, request.job, request)
+		submit(&self.shared.evaluations, &self.shared.eval_queue, request.task_id(), request)
 	}
 
-	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput> {
+	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput> {
 		self.shared
 			.evaluations
 			.lock()
-			.map(|mut tasks| tasks.get(job))
+			.map(|mut tasks| tasks.get(task))
 			.unwrap_or(TaskStatus::Unknown)
 	}
 
@@ -431,27 +459,27 @@ impl Executor for NodeExecutor {
 		if !self.shared.decryption_keys.contains(&request.key_commitment) {
 			return Err(ExecutorError::NoDecryptionKey);
 		}
-		submit(&self.shared.reveals, &self.shared.reveal_queue, request.job, request)
+		submit(&self.shared.reveals, &self.shared.reveal_queue, request.task_id(), request)
 	}
 
-	fn reveal_status(&self, job: JobId) -> TaskStatus<RevealOutput> {
-		self.shared.reveals.lock().map(|mut tasks| tasks.get(job)).unwrap_or(TaskStatus::Unknown)
+	fn reveal_status(&self, task: TaskId) -> TaskStatus<RevealOutput> {
+		self.shared.reveals.lock().map(|mut tasks| tasks.get(task)).unwrap_or(TaskStatus::Unknown)
 	}
 }
 
 fn submit<Request, Output: Clone>(
 	tasks: &Mutex<Tasks<Output>>,
 	queue: &SyncSender<Request>,
-	job: JobId,
+	task: TaskId,
 	request: Request,
 ) -> Result<(), ExecutorError> {
 	let mut tasks = tasks.lock().map_err(|_| ExecutorError::Unavailable)?;
-	if matches!(tasks.status.get(&job), Some(TaskStatus::Running | TaskStatus::Done(_))) {
+	if matches!(tasks.status.get(&task), Some(TaskStatus::Running | TaskStatus::Done(_))) {
 		return Ok(());
 	}
 	match queue.try_send(request) {
 		Ok(()) => {
-			tasks.status.insert(job, TaskStatus::Running);
+			tasks.status.insert(task, TaskStatus::Running);
 			Ok(())
 		}
 		Err(TrySendError::Full(_)) => Err(ExecutorError::Busy),

@@ -12,7 +12,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::sp_core::sr25519;
 use scale_info::TypeInfo;
 
-use crate::voucher::Voucher;
+use crate::voucher::JobVoucher;
 
 /// Identifies a job. Allocated sequentially on chain and never reused; the decryption proof
 /// binds it, so a reveal cannot be replayed for another job.
@@ -49,8 +49,88 @@ pub fn result_blocks(layout: &crate::programs::OutputLayout) -> u32 {
 
 /// A worker's off-chain signing key.
 pub type WorkerKey = sr25519::Public;
-/// A worker's signature of a [`ResultStatement`].
+/// A worker's signature of a [`ResultStatement`], a [`ResultCommitment`] or a
+/// [`WorkerKeyProof`].
 pub type WorkerSignature = sr25519::Signature;
+
+/// A dataset owner's decryptor key: the sr25519 key its decryptor signs reveals with
+/// ([`RevealStatement`]). Registered with the key set; derived from the key set's secret key
+/// (see `tokenfactory-fhe`'s `OwnerKeys::decryptor_pair`), so that whoever can decrypt can
+/// sign and nobody else.
+pub type DecryptorKey = sr25519::Public;
+/// A decryptor's signature of a [`RevealStatement`].
+pub type DecryptorSignature = sr25519::Signature;
+
+/// The blake2-256 hash of `bytes` (the hash every commitment of this module uses).
+pub fn blake2_256(bytes: &[u8]) -> [u8; 32] {
+	use polkadot_sdk::sp_runtime::traits::{BlakeTwo256, Hash};
+	BlakeTwo256::hash(bytes).0
+}
+
+/// The fixed tag that opens every [`WorkerKeyProof`].
+pub const WORKER_KEY_PROOF_TAG: [u8; 26] = *b"tokenfactory/worker-key/v1";
+
+/// What a worker key signs to prove that its holder agrees to compute for `account`: without
+/// it, anyone could register a victim node's public key and have the victim work for them.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct WorkerKeyProof<Hash, AccountId> {
+	/// Always [`WORKER_KEY_PROOF_TAG`].
+	pub tag: [u8; 26],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The account that registers the key and holds the bond.
+	pub account: AccountId,
+}
+
+impl<Hash: Encode, AccountId: Encode> WorkerKeyProof<Hash, AccountId> {
+	/// The proof payload for `account` on the chain `genesis_hash`.
+	pub fn new(genesis_hash: Hash, account: AccountId) -> Self {
+		Self { tag: WORKER_KEY_PROOF_TAG, genesis_hash, account }
+	}
+}
+
+/// The fixed tag that opens every [`RevealStatement`].
+pub const REVEAL_STATEMENT_TAG: [u8; 22] = *b"tokenfactory/reveal/v1";
+
+/// What the owner's decryptor signs when it reveals: "for `job` on the chain `genesis_hash`, the
+/// proven commitment is `result_commitment` and the answer sealed to `consumer_key` is the bytes
+/// hashing to `sealed_hash`". The proof binds the commitment to the job; this binds the sealed
+/// bytes and the consumer's key to both, so nobody who sees a reveal can swap the answer.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RevealStatement<Hash> {
+	/// Always [`REVEAL_STATEMENT_TAG`].
+	pub tag: [u8; 22],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The job.
+	pub job: JobId,
+	/// The proven commitment to the plaintext.
+	pub result_commitment: FieldBytes,
+	/// The blake2-256 hash of the sealed answer.
+	pub sealed_hash: [u8; 32],
+	/// The key the answer is sealed to (the job's).
+	pub consumer_key: SealingKey,
+}
+
+impl<Hash: Encode> RevealStatement<Hash> {
+	/// The statement for a reveal of `job` with these bytes.
+	pub fn new(
+		genesis_hash: Hash,
+		job: JobId,
+		result_commitment: FieldBytes,
+		sealed: &[u8],
+		consumer_key: SealingKey,
+	) -> Self {
+		Self {
+			tag: REVEAL_STATEMENT_TAG,
+			genesis_hash,
+			job,
+			result_commitment,
+			sealed_hash: blake2_256(sealed),
+			consumer_key,
+		}
+	}
+}
 
 /// How a job is paid.
 #[derive(
@@ -59,15 +139,47 @@ pub type WorkerSignature = sr25519::Signature;
 pub enum Payment<Balance, Signature> {
 	/// From the submitter's free balance, held in escrow.
 	FreeBalance,
-	/// By a cumulative voucher on a channel to the dataset's owner, signed by the channel's
-	/// payer. The amount above the channel's last settled amount pays the job (the price goes
-	/// into escrow; anything beyond it settles earlier off-chain calls to the owner).
+	/// By a job voucher on a channel to the dataset's owner, signed by the channel's payer for
+	/// exactly this job ([`JobOrder`]): the payer is the consumer, whoever submits it.
 	Voucher {
 		/// The voucher.
-		voucher: Voucher<Balance>,
+		voucher: JobVoucher<Balance>,
 		/// The payer's signature of it.
 		signature: Signature,
 	},
+}
+
+/// The fixed tag that opens every [`JobOrder`]'s hash.
+pub const JOB_ORDER_TAG: [u8; 25] = *b"tokenfactory/job-order/v1";
+
+/// The terms a job voucher pays for: the dataset, the query as the consumer wrote it, and the
+/// key the answer is sealed to. Its hash is what a [`JobVoucher`] names.
+#[derive(Clone, PartialEq, Eq, Encode, Debug)]
+pub struct JobOrder<'a> {
+	/// Always [`JOB_ORDER_TAG`].
+	pub tag: [u8; 25],
+	/// The dataset.
+	pub dataset: crate::datasets::DatasetId,
+	/// The query, as submitted.
+	pub query: &'a crate::programs::Query,
+	/// The consumer's sealing key.
+	pub consumer_key: &'a SealingKey,
+}
+
+impl<'a> JobOrder<'a> {
+	/// The order for `query` on `dataset`, sealed to `consumer_key`.
+	pub fn new(
+		dataset: crate::datasets::DatasetId,
+		query: &'a crate::programs::Query,
+		consumer_key: &'a SealingKey,
+	) -> Self {
+		Self { tag: JOB_ORDER_TAG, dataset, query, consumer_key }
+	}
+
+	/// The hash a job voucher names (blake2-256 of the encoding).
+	pub fn hash(&self) -> [u8; 32] {
+		self.using_encoded(blake2_256)
+	}
 }
 
 /// The fixed tag that opens every [`ResultStatement`]'s signing payload.

@@ -264,6 +264,10 @@ pub trait DataCatalog<AccountId, Balance, ClassId> {
 	/// The manifest of a key set or dataset, in blob order (empty if it does not exist): what
 	/// a worker's off-chain worker reads to find the blobs of a job.
 	fn manifest(target: BlobTarget) -> alloc::vec::Vec<BlobInfo>;
+
+	/// The key that signs reveals for results encrypted under `key_set`: its owner's
+	/// decryptor's. `None` for an unknown key set.
+	fn decryptor(key_set: KeySetId) -> Option<crate::compute::DecryptorKey>;
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

@@ -15,15 +15,19 @@
 //!   owner's key, prove the decryption, seal the plaintext to the consumer ([`RevealRequest`] →
 //!   [`RevealOutput`]).
 //!
-//! Both are keyed by job id: submitting a job twice is harmless, and a node that restarted
-//! answers [`TaskStatus::Unknown`] so that the off-chain worker submits it again.
+//! Both are keyed by their [`TaskId`]: the hash of the whole request, so of everything the
+//! output depends on (the job id, the blobs' hashes, the query, the agreed digest, the
+//! consumer's key...). Submitting a task twice is harmless; a node that restarted answers
+//! [`TaskStatus::Unknown`] so that the off-chain worker submits it again; and after a reorg
+//! in which another job took the same id, the other job's request hashes differently, so no
+//! stale output is ever reused for it.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 #[cfg(feature = "std")]
 use polkadot_sdk::sp_externalities::ExternalitiesExt;
 use polkadot_sdk::sp_runtime_interface::{
-	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode},
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode, PassFatPointerAndRead},
 	runtime_interface,
 };
 use scale_info::TypeInfo;
@@ -31,6 +35,15 @@ use scale_info::TypeInfo;
 use crate::compute::{FieldBytes, JobId, SealingKey};
 use crate::datasets::{DatasetId, KeySetId};
 use crate::programs::{ColumnWidth, Query};
+
+/// Identifies a task: the blake2-256 hash of its request under a domain tag.
+pub type TaskId = [u8; 32];
+
+fn task_id(tag: &[u8], request: &impl Encode) -> TaskId {
+	let mut bytes = tag.to_vec();
+	request.encode_to(&mut bytes);
+	crate::compute::blake2_256(&bytes)
+}
 
 /// A blob in the node's offchain database: where it is and what it must hash to.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
@@ -75,6 +88,13 @@ pub struct EvalRequest {
 	pub query: Query,
 }
 
+impl EvalRequest {
+	/// The task's id: a hash of the whole request.
+	pub fn task_id(&self) -> TaskId {
+		task_id(b"tokenfactory/task/eval/v1", self)
+	}
+}
+
 /// A finished evaluation.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct EvalOutput {
@@ -99,6 +119,15 @@ pub struct RevealRequest {
 	pub circuit_blocks: u32,
 	/// The consumer's sealing key.
 	pub consumer_key: SealingKey,
+	/// The chain's genesis hash: the domain of the decryptor's signature.
+	pub genesis_hash: [u8; 32],
+}
+
+impl RevealRequest {
+	/// The task's id: a hash of the whole request.
+	pub fn task_id(&self) -> TaskId {
+		task_id(b"tokenfactory/task/reveal/v1", self)
+	}
 }
 
 /// A finished reveal: what the `reveal` call carries.
@@ -110,6 +139,9 @@ pub struct RevealOutput {
 	pub sealed: Vec<u8>,
 	/// The Groth16 proof (compressed, 192 bytes on BLS12-381).
 	pub proof: Vec<u8>,
+	/// The decryptor key's sr25519 signature of the reveal's
+	/// [`RevealStatement`](crate::compute::RevealStatement).
+	pub signature: [u8; 64],
 }
 
 /// Where a submitted task stands.
@@ -140,24 +172,24 @@ pub enum ExecutorError {
 /// [`tokenfactory_executor`].
 #[cfg(feature = "std")]
 pub trait Executor: Send + Sync {
-	/// Queues an evaluation (a no-op if this job is already known).
+	/// Queues an evaluation (a no-op if this task is already known).
 	///
 	/// # Errors
 	///
 	/// [`ExecutorError::Busy`] when the queue is full.
 	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError>;
-	/// Where the evaluation of `job` stands.
-	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput>;
+	/// Where the evaluation `task` stands.
+	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput>;
 	/// The key commitments this node can decrypt under (empty unless it is a decryptor).
 	fn decryption_keys(&self) -> Vec<FieldBytes>;
-	/// Queues a reveal (a no-op if this job is already known).
+	/// Queues a reveal (a no-op if this task is already known).
 	///
 	/// # Errors
 	///
 	/// [`ExecutorError::NoDecryptionKey`], [`ExecutorError::Busy`].
 	fn submit_reveal(&self, request: RevealRequest) -> Result<(), ExecutorError>;
-	/// Where the reveal of `job` stands.
-	fn reveal_status(&self, job: JobId) -> TaskStatus<RevealOutput>;
+	/// Where the reveal `task` stands.
+	fn reveal_status(&self, task: TaskId) -> TaskStatus<RevealOutput>;
 }
 
 #[cfg(feature = "std")]
@@ -182,7 +214,17 @@ pub trait TokenfactoryExecutor {
 		self.extension::<ExecutorExt>().is_some()
 	}
 
+	/// Version 1 took the request layout of runtimes before content-addressed tasks: refused,
+	/// so that such a runtime's off-chain worker waits for the runtime upgrade.
+	fn submit_evaluation(
+		&mut self,
+		_request: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), ExecutorError>> {
+		Err(ExecutorError::Unavailable)
+	}
+
 	/// Queues an evaluation; see [`Executor::submit_evaluation`].
+	#[version(2)]
 	fn submit_evaluation(
 		&mut self,
 		request: PassFatPointerAndDecode<EvalRequest>,
@@ -193,13 +235,22 @@ pub trait TokenfactoryExecutor {
 		}
 	}
 
-	/// Where the evaluation of `job` stands.
+	/// Version 1 was keyed by job id (see version 2).
 	fn evaluation_status(
 		&mut self,
-		job: JobId,
+		_job: JobId,
+	) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
+		TaskStatus::Failed(b"tasks are keyed by content now: upgrade the runtime".to_vec())
+	}
+
+	/// Where the evaluation `task` stands.
+	#[version(2)]
+	fn evaluation_status(
+		&mut self,
+		task: PassFatPointerAndDecode<TaskId>,
 	) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
 		match self.extension::<ExecutorExt>() {
-			Some(executor) => executor.0.evaluation_status(job),
+			Some(executor) => executor.0.evaluation_status(task),
 			None => TaskStatus::Failed(b"no executor in this context".to_vec()),
 		}
 	}
@@ -212,7 +263,16 @@ pub trait TokenfactoryExecutor {
 		}
 	}
 
+	/// Version 1 took the request layout of runtimes before signed reveals: refused.
+	fn submit_reveal(
+		&mut self,
+		_request: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), ExecutorError>> {
+		Err(ExecutorError::Unavailable)
+	}
+
 	/// Queues a reveal; see [`Executor::submit_reveal`].
+	#[version(2)]
 	fn submit_reveal(
 		&mut self,
 		request: PassFatPointerAndDecode<RevealRequest>,
@@ -223,10 +283,19 @@ pub trait TokenfactoryExecutor {
 		}
 	}
 
-	/// Where the reveal of `job` stands.
-	fn reveal_status(&mut self, job: JobId) -> AllocateAndReturnByCodec<TaskStatus<RevealOutput>> {
+	/// Version 1 was keyed by job id (see version 2).
+	fn reveal_status(&mut self, _job: JobId) -> AllocateAndReturnByCodec<TaskStatus<RevealOutput>> {
+		TaskStatus::Failed(b"tasks are keyed by content now: upgrade the runtime".to_vec())
+	}
+
+	/// Where the reveal `task` stands.
+	#[version(2)]
+	fn reveal_status(
+		&mut self,
+		task: PassFatPointerAndDecode<TaskId>,
+	) -> AllocateAndReturnByCodec<TaskStatus<RevealOutput>> {
 		match self.extension::<ExecutorExt>() {
-			Some(executor) => executor.0.reveal_status(job),
+			Some(executor) => executor.0.reveal_status(task),
 			None => TaskStatus::Failed(b"no executor in this context".to_vec()),
 		}
 	}

@@ -18,8 +18,9 @@
 //! Signatures are `sp_runtime::MultiSignature` in the runtime (sr25519 and ed25519 accounts
 //! both work); the verification here is generic over any [`Verify`] signature.
 //!
-//! Other pallets charge a channel through [`ChannelCharger`], e.g. to move the price of a
-//! compute job into that job's escrow hold. The std-only [`offchain`] module is the library
+//! Other pallets charge a channel through [`ChannelCharger`] with a [`JobVoucher`]: a voucher
+//! under its own domain tag that names one job's terms, e.g. to move the price of a compute job
+//! into that job's escrow hold. The std-only [`offchain`] module is the library
 //! that payers and payees (the HTTP 402 gateway, agents) use off-chain.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -119,21 +120,87 @@ impl<Balance: Encode> Voucher<Balance> {
 	}
 }
 
-/// The result of a successful [`ChannelCharger::charge`].
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]
-pub struct Charge<AccountId, Balance> {
-	/// The channel's payer: the account whose funds now sit under the caller's hold.
-	pub payer: AccountId,
-	/// What this voucher added over the channel's previously settled amount, now held under
-	/// the caller's hold reason on `payer`.
-	pub amount: Balance,
+/// The fixed tag that opens every job voucher's signing payload. Distinct from
+/// [`VOUCHER_DOMAIN_TAG`], so that a plain voucher can never be read as a job voucher or the
+/// other way round.
+pub const JOB_VOUCHER_DOMAIN_TAG: [u8; 27] = *b"tokenfactory/job-voucher/v1";
+
+/// A payer's order for one on-chain job, paid from a channel: "on `channel`, charge at most
+/// `max_price` for the job whose terms hash to `job`; this is my job voucher number `nonce`".
+///
+/// Unlike a plain [`Voucher`], it is not a bearer note: it pays only for the job it names (the
+/// dataset, the query and the key the answer is sealed to, see
+/// `tokenfactory_primitives::compute::JobOrder`), so anyone may submit it (an HTTP gateway on an
+/// agent's behalf) and nobody can redirect it to another query or sealing key.
+///
+/// **Lanes.** A channel keeps two counters that never touch each other: the payee's claims
+/// advance `settled` (the cumulative amount of plain vouchers), job vouchers advance the job
+/// nonce. A job voucher is spent once (its nonce must be above the channel's last one) and
+/// takes only the job's price out of the deposit; an off-chain voucher the payee holds keeps
+/// its worth, since job charges never move the claim counter, and what a job took either pays
+/// the same payee at settlement or comes back into the deposit on refund.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct JobVoucher<Balance> {
+	/// The channel this voucher pays on.
+	pub channel: ChannelId,
+	/// Above the channel's last job nonce: a job voucher pays one job, once.
+	pub nonce: u64,
+	/// The most the job may cost; the channel is charged the job's price.
+	pub max_price: Balance,
+	/// The hash of the job's terms (`JobOrder::hash`).
+	pub job: [u8; 32],
 }
 
-/// How another pallet takes payment from a channel by voucher, e.g. a compute job's escrow.
+/// What the payer signs for a job voucher.
+#[derive(Encode, Debug)]
+pub struct JobVoucherPayload<'a, Hash, Balance> {
+	/// Always [`JOB_VOUCHER_DOMAIN_TAG`].
+	pub tag: [u8; 27],
+	/// The genesis hash of the chain the channel lives on.
+	pub genesis_hash: &'a Hash,
+	/// The voucher.
+	pub voucher: &'a JobVoucher<Balance>,
+}
+
+impl<Balance: Encode> JobVoucher<Balance> {
+	/// Calls `f` with the bytes the payer signs for this job voucher on the chain whose
+	/// genesis hash is `genesis_hash`.
+	pub fn using_payload<Hash: Encode, R>(
+		&self,
+		genesis_hash: &Hash,
+		f: impl FnOnce(&[u8]) -> R,
+	) -> R {
+		JobVoucherPayload { tag: JOB_VOUCHER_DOMAIN_TAG, genesis_hash, voucher: self }
+			.using_encoded(f)
+	}
+
+	/// Whether `signature` is `signer`'s signature of this job voucher.
+	pub fn verify<Hash: Encode, Signature: Verify>(
+		&self,
+		genesis_hash: &Hash,
+		signature: &Signature,
+		signer: &<Signature::Signer as IdentifyAccount>::AccountId,
+	) -> bool {
+		self.using_payload(genesis_hash, |bytes| signature.verify(bytes, signer))
+	}
+}
+
+/// How another pallet takes payment from a channel, e.g. a compute job's escrow.
 ///
-/// `charge` verifies the voucher and moves the *delta* since the channel's last settled amount
-/// (claims and charges count alike) out of the channel's deposit into a hold of the caller's
-/// choosing on the payer's account. The caller then owns those funds: it pays them out with
+/// `charge_job` verifies a [`JobVoucher`] for the job the caller is about to create and moves
+/// the job's price out of the channel's deposit into a hold of the caller's choosing on the
+/// payer's account. The caller then owns those funds: it pays them out with
 /// `fungible::MutateHold::transfer_on_hold` when its work is done, or hands them back with
 /// [`ChannelCharger::refund`].
 pub trait ChannelCharger<AccountId, Balance> {
@@ -142,19 +209,22 @@ pub trait ChannelCharger<AccountId, Balance> {
 	/// The runtime's hold reason; the caller names its own variant (its escrow).
 	type Reason;
 
-	/// Charges `voucher` to its channel, which must pay `payee`.
-	///
-	/// Returns the payer and the amount now held under `reason` on the payer's account.
+	/// Charges `price` for the job whose terms hash to `job` to `voucher`'s channel, which
+	/// must pay `payee`. Returns the payer, on whose account `price` is now held under
+	/// `reason`.
 	///
 	/// # Errors
-	/// An unknown channel, a channel to another payee, an invalid signature, a voucher not
-	/// above the settled amount or above the deposit, or a reason the channel itself uses.
-	fn charge(
+	/// An unknown or closing channel, a channel to another payee, a voucher for another job,
+	/// a spent nonce, a price above the voucher's maximum or the channel's free deposit, an
+	/// invalid signature, or a reason the channel itself uses.
+	fn charge_job(
 		payee: &AccountId,
-		voucher: &Voucher<Balance>,
+		voucher: &JobVoucher<Balance>,
 		signature: &Self::Signature,
+		job: &[u8; 32],
+		price: Balance,
 		reason: &Self::Reason,
-	) -> Result<Charge<AccountId, Balance>, DispatchError>;
+	) -> Result<AccountId, DispatchError>;
 
 	/// Returns `amount`, held under `reason` on `payer` by an earlier charge on `channel`, to
 	/// the payer: into the channel's deposit while the channel is still open, to the payer's
@@ -175,12 +245,14 @@ impl<AccountId, Balance> ChannelCharger<AccountId, Balance> for () {
 	type Signature = ();
 	type Reason = ();
 
-	fn charge(
+	fn charge_job(
 		_: &AccountId,
-		_: &Voucher<Balance>,
+		_: &JobVoucher<Balance>,
 		_: &(),
+		_: &[u8; 32],
+		_: Balance,
 		_: &(),
-	) -> Result<Charge<AccountId, Balance>, DispatchError> {
+	) -> Result<AccountId, DispatchError> {
 		Err(DispatchError::Unavailable)
 	}
 
@@ -263,6 +335,21 @@ mod tests {
 		let other = MultiSigner::from(sr25519::Pair::from_seed(&[9; 32]).public()).into_account();
 		let voucher = Voucher::new(1, 10u128);
 		assert!(!voucher.verify(&GENESIS, &sign(&pair, &voucher, &GENESIS), &other));
+	}
+
+	#[test]
+	fn a_plain_voucher_signature_is_not_a_job_voucher_signature() {
+		let (pair, payer) = sr25519_payer();
+		let job = JobVoucher { channel: 1, nonce: 1, max_price: 10u128, job: [3; 32] };
+		let plain = Voucher::new(1, 10u128);
+		let plain_signature = sign(&pair, &plain, &GENESIS);
+		assert!(!job.verify(&GENESIS, &plain_signature, &payer));
+		let job_signature =
+			MultiSignature::from(job.using_payload(&GENESIS, |payload| pair.sign(payload)));
+		assert!(job.verify(&GENESIS, &job_signature, &payer));
+		assert!(!plain.verify(&GENESIS, &job_signature, &payer));
+		let other_job = JobVoucher { job: [4; 32], ..job };
+		assert!(!other_job.verify(&GENESIS, &job_signature, &payer));
 	}
 
 	#[test]

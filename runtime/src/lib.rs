@@ -94,10 +94,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -109,10 +109,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -199,7 +199,11 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to apply on runtime upgrade, each versioned so it runs once.
-pub type Migrations = (pallet_equity::migrations::v1::MigrateV0ToV1<Runtime>,);
+pub type Migrations = (
+	pallet_equity::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_payment_channels::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_data_registry::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Executive: dispatches incoming extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

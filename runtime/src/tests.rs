@@ -412,6 +412,7 @@ mod token_factory {
 			origin(),
 			1,
 			[9; 32],
+			polkadot_sdk::sp_core::sr25519::Public::from_raw([10; 32]),
 			keys.iter()
 				.zip(kinds)
 				.map(|(b, k)| spec(k, b))

@@ -133,6 +133,7 @@ async fn register_and_upload(
 	calls.push(RuntimeCall::DataRegistry(DataRegistryCall::register_key_set {
 		parameter_set: 1,
 		key_commitment: [7; 32],
+		decryptor: polkadot_sdk::sp_core::sr25519::Public::from_raw([8; 32]),
 		blobs: key_blobs
 			.iter()
 			.zip(key_kinds)

@@ -103,6 +103,7 @@ struct Setup {
 	query: Query,
 	circuit: u32,
 	key_commitment: [u8; 32],
+	decryptor: polkadot_sdk::sp_core::sr25519::Public,
 	key_blobs: PublicKeyBlobs,
 	key_manifest: Vec<BlobEntry>,
 	encrypted: EncryptedDataset,
@@ -161,6 +162,10 @@ async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Resul
 		encrypted.chunks.iter().map(Vec::len).sum::<usize>() / 1000
 	));
 	let key_commitment = keys.key_commitment();
+	let decryptor = {
+		use polkadot_sdk::sp_core::Pair;
+		polkadot_sdk::sp_core::sr25519::Pair::from_seed(&keys.decryptor_seed()).public()
+	};
 	// The client key stays in the directory for Dave's node; this process needs no more of it.
 	drop(keys);
 
@@ -217,8 +222,17 @@ async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Resul
 		.await?;
 	clock.log("network spawned: alice, bob, charlie (validators, FHE workers), dave (decryptor)");
 
-	let setup =
-		Setup { clock, data, query, circuit, key_commitment, key_blobs, key_manifest, encrypted };
+	let setup = Setup {
+		clock,
+		data,
+		query,
+		circuit,
+		key_commitment,
+		decryptor,
+		key_blobs,
+		key_manifest,
+		encrypted,
+	};
 	with_network(network, |network| async move {
 		let result = run(&network, &setup).await;
 		(network, result)
@@ -484,6 +498,7 @@ async fn register_and_upload(client: &Client, state: &State, setup: &Setup) -> R
 		RuntimeCall::DataRegistry(DataRegistryCall::register_key_set {
 			parameter_set: tokenfactory_fhe::params::PARAMETER_SET_NUMBER,
 			key_commitment: setup.key_commitment,
+			decryptor: setup.decryptor,
 			blobs: setup
 				.key_manifest
 				.iter()

@@ -7,10 +7,10 @@ use anyhow::{anyhow, Result};
 use serde_json::json;
 use tokenfactory_fhe::compact::outputs_from_digits;
 use tokenfactory_primitives::{
-	compute::{JobId, Payment, Quote},
+	compute::{JobId, JobOrder, Payment, Quote},
 	datasets::DatasetId,
 	programs::AggregateResult,
-	voucher::{ChannelId, Voucher},
+	voucher::{ChannelId, JobVoucher},
 };
 use tokenfactory_runtime::{AccountId, Balance, Runtime, RuntimeCall, RuntimeEvent};
 
@@ -132,6 +132,8 @@ pub async fn show_channel(chain: &Chain, id: ChannelId) -> Result<Report> {
 		.field("payee", ss58(&record.payee))
 		.field("deposit", format_amount(record.deposit))
 		.field("settled", format_amount(record.settled))
+		.field("charged_to_jobs", format_amount(record.charged))
+		.field("job_vouchers", record.job_nonce)
 		.field("unsettled", format_amount(record.unsettled()))
 		.field("closes_at", json!(record.closes_at)))
 }
@@ -178,12 +180,13 @@ pub async fn call(
 		quote.replicas,
 		quote.min_cohort
 	));
+	let sealing = wallet.sealing();
+	let consumer_key = sealing.public();
 	let payment = match pay {
 		PayWith::Balance => Payment::FreeBalance,
 		PayWith::Channel(id) => {
 			let state = channel(chain, id).await?;
-			let amount = state.settled.saturating_add(quote.price);
-			if amount > state.deposit {
+			if quote.price > state.unsettled() {
 				return Err(fail(
 					Failure::Input,
 					anyhow!(
@@ -193,13 +196,18 @@ pub async fn call(
 					),
 				));
 			}
-			let voucher = Voucher::new(id, amount);
+			// A job voucher pays for this job only: its dataset, query and sealing key.
+			let voucher = JobVoucher {
+				channel: id,
+				nonce: state.job_nonce.saturating_add(1),
+				max_price: quote.price,
+				job: JobOrder::new(dataset, &query, &consumer_key).hash(),
+			};
 			let signature =
 				voucher.using_payload(&chain.genesis_hash(), |payload| wallet.sign(payload));
 			Payment::Voucher { voucher, signature }
 		}
 	};
-	let sealing = wallet.sealing();
 	let included = chain
 		.submit(
 			&wallet.keypair,
@@ -207,7 +215,7 @@ pub async fn call(
 				dataset,
 				query: query.clone(),
 				payment,
-				consumer_key: sealing.public(),
+				consumer_key,
 			}),
 		)
 		.await
@@ -360,34 +368,86 @@ pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
 	Ok(report)
 }
 
+/// How `worker register` gets the worker key and its proof of possession.
+pub enum WorkerKeyInput {
+	/// The key's secret URI: the CLI derives the key and signs the proof.
+	Secret(String),
+	/// The public key and a proof made where the secret is (`worker prove`), both hex.
+	Proven {
+		/// The sr25519 public key.
+		key: String,
+		/// The signature of the proof payload.
+		proof: String,
+	},
+}
+
+fn worker_pair(uri: &str) -> Result<polkadot_sdk::sp_core::sr25519::Pair> {
+	use polkadot_sdk::sp_core::Pair;
+	polkadot_sdk::sp_core::sr25519::Pair::from_string(uri, None)
+		.map_err(|error| fail(Failure::Input, anyhow!("the worker key URI is invalid: {error:?}")))
+}
+
+fn key_proof(
+	chain: &Chain,
+	pair: &polkadot_sdk::sp_core::sr25519::Pair,
+	account: &AccountId,
+) -> polkadot_sdk::sp_core::sr25519::Signature {
+	use codec::Encode;
+	use polkadot_sdk::sp_core::Pair;
+	tokenfactory_primitives::compute::WorkerKeyProof::new(chain.genesis_hash(), account)
+		.using_encoded(|payload| pair.sign(payload))
+}
+
+fn hex32<const N: usize>(what: &str, text: &str) -> Result<[u8; N]> {
+	hex::decode(text.trim_start_matches("0x"))
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok())
+		.ok_or_else(|| fail(Failure::Input, anyhow!("{what} must be {N} bytes of hex")))
+}
+
+/// `worker prove`: the worker key's signature that it computes for `account`.
+///
+/// # Errors
+///
+/// An invalid key URI.
+pub fn prove_worker_key(chain: &Chain, uri: &str, account: AccountId) -> Result<Report> {
+	use polkadot_sdk::sp_core::Pair;
+	let pair = worker_pair(uri)?;
+	let proof = key_proof(chain, &pair, &account);
+	Ok(Report::new(format!("worker key proof for {}", ss58(&account)))
+		.field("key", format!("0x{}", hex::encode(pair.public().0)))
+		.field("proof", format!("0x{}", hex::encode(proof.0))))
+}
+
 /// `worker register`.
 ///
 /// # Errors
 ///
-/// A refused transaction, or a key that is not 32 bytes of hex.
+/// A refused transaction, an invalid key URI, or a key or proof that is not hex of the right
+/// length.
 pub async fn register_worker(
 	chain: &Chain,
 	wallet: &Wallet,
-	key: &str,
+	key: WorkerKeyInput,
 	bond: Balance,
 ) -> Result<Report> {
-	let bytes: [u8; 32] = hex::decode(key.trim_start_matches("0x"))
-		.ok()
-		.and_then(|bytes| bytes.try_into().ok())
-		.ok_or_else(|| {
-			fail(
-				Failure::Input,
-				anyhow!("the worker key is its sr25519 public key, 32 bytes of hex"),
-			)
-		})?;
+	use polkadot_sdk::sp_core::{sr25519, Pair};
+	let (key, proof) = match key {
+		WorkerKeyInput::Secret(uri) => {
+			let pair = worker_pair(&uri)?;
+			let proof = key_proof(chain, &pair, &wallet.account());
+			(pair.public(), proof)
+		}
+		WorkerKeyInput::Proven { key, proof } => (
+			sr25519::Public::from_raw(hex32::<32>("the worker key", &key)?),
+			sr25519::Signature::from_raw(hex32::<64>("the proof", &proof)?),
+		),
+	};
 	owner::simple(
 		chain,
 		wallet,
 		&format!("{} registered as an FHE worker", ss58(&wallet.account())),
-		RuntimeCall::Compute(ComputeCall::register_worker {
-			key: polkadot_sdk::sp_core::sr25519::Public::from_raw(bytes),
-			bond,
-		}),
+		RuntimeCall::Compute(ComputeCall::register_worker { key, bond, proof }),
 	)
 	.await
 }

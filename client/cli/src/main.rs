@@ -361,14 +361,33 @@ enum ChannelCommand {
 
 #[derive(Subcommand)]
 enum WorkerCommand {
-	/// Bond as an FHE worker.
+	/// Bond as an FHE worker. The worker key must prove it agrees: give its secret URI (the
+	/// one inserted into the node's keystore under `tfwk`), or its public key and a proof made
+	/// elsewhere (`worker prove`).
 	Register {
+		/// The worker key's secret URI (a mnemonic, a seed, or `//Name` for development).
+		#[arg(long, conflicts_with_all = ["key", "proof"])]
+		key_uri: Option<String>,
 		/// The worker key: the sr25519 public key in your node's keystore under `tfwk`.
-		#[arg(long)]
-		key: String,
+		#[arg(long, requires = "proof")]
+		key: Option<String>,
+		/// The worker key's signature proving that it computes for the signing account (hex,
+		/// from `worker prove`).
+		#[arg(long, requires = "key")]
+		proof: Option<String>,
 		/// The bond in TFU.
 		#[arg(long)]
 		bond: String,
+	},
+	/// Print the proof that a worker key computes for an account: run it where the key's
+	/// secret is, give the output to `worker register --key ... --proof ...`.
+	Prove {
+		/// The worker key's secret URI.
+		#[arg(long)]
+		key_uri: String,
+		/// The account that will register (default: the signing account).
+		#[arg(long)]
+		account: Option<String>,
 	},
 	/// Show a worker.
 	Show {
@@ -562,8 +581,27 @@ async fn run(cli: Cli) -> Result<Report> {
 			.await
 		}
 		Command::Jobs { job } => consumer::show_jobs(&chain().await?, job).await,
-		Command::Worker(WorkerCommand::Register { key, bond }) => {
-			consumer::register_worker(&chain().await?, &wallet()?, &key, amount(&bond)?).await
+		Command::Worker(WorkerCommand::Register { key_uri, key, proof, bond }) => {
+			let chain = chain().await?;
+			let wallet = wallet()?;
+			let key = match (key_uri, key, proof) {
+				(Some(uri), _, _) => consumer::WorkerKeyInput::Secret(uri),
+				(None, Some(key), Some(proof)) => consumer::WorkerKeyInput::Proven { key, proof },
+				_ => {
+					return Err(anyhow::anyhow!(
+						"give --key-uri, or --key with --proof (see `worker prove`)"
+					))
+				}
+			};
+			consumer::register_worker(&chain, &wallet, key, amount(&bond)?).await
+		}
+		Command::Worker(WorkerCommand::Prove { key_uri, account }) => {
+			let chain = chain().await?;
+			let who = match account {
+				Some(account) => parse_account(&account)?,
+				None => wallet()?.account(),
+			};
+			consumer::prove_worker_key(&chain, &key_uri, who)
 		}
 		Command::Worker(WorkerCommand::Show { account }) => {
 			let who = match account {

@@ -123,15 +123,36 @@ pub async fn ensure_key_set(
 	let pieces: Vec<Vec<u8>> =
 		key_set_pieces(&blobs, MAX_CHUNK).into_iter().map(|(_, bytes)| bytes).collect();
 
+	// The decryptor signs reveals with a key derived from the secret key: register its public
+	// half with the key set.
+	let decryptor = {
+		use polkadot_sdk::sp_core::Pair;
+		polkadot_sdk::sp_core::sr25519::Pair::from_seed(&keys.decryptor_seed()).public()
+	};
 	let existing = match remembered {
 		Some(id) => {
 			let record: Option<pallet_data_registry::KeySet<Runtime>> =
 				chain.storage(pallet_data_registry::KeySets::<Runtime>::hashed_key_for(id)).await?;
-			record
-				.filter(|record| {
-					record.key_commitment == commitment && record.owner == wallet.account()
-				})
-				.map(|_| id)
+			match record.filter(|record| {
+				record.key_commitment == commitment && record.owner == wallet.account()
+			}) {
+				Some(record) => {
+					if record.decryptor != Some(decryptor) {
+						// Registered before decryptor keys existed: name ours.
+						chain
+							.submit(
+								&wallet.keypair,
+								RuntimeCall::DataRegistry(DataRegistryCall::set_decryptor {
+									key_set: id,
+									decryptor,
+								}),
+							)
+							.await?;
+					}
+					Some(id)
+				}
+				None => None,
+			}
 		}
 		None => None,
 	};
@@ -145,6 +166,7 @@ pub async fn ensure_key_set(
 					RuntimeCall::DataRegistry(DataRegistryCall::register_key_set {
 						parameter_set: tokenfactory_fhe::params::PARAMETER_SET_NUMBER,
 						key_commitment: commitment,
+						decryptor,
 						blobs: specs.try_into().map_err(|_| {
 							anyhow!("the key set has more blobs than the chain allows")
 						})?,

@@ -261,6 +261,9 @@ fn crs_conformance() -> Result<tfhe::zk::CompactPkeCrsConformanceParams, String>
 	.map_err(|error| error.to_string())
 }
 
+/// The domain tag of [`OwnerKeys::decryptor_seed`].
+const DECRYPTOR_SEED_TAG: &[u8] = b"tokenfactory/decryptor-seed/v1";
+
 impl OwnerKeys {
 	/// Generates a fresh key set: client key, compressed server key, compact public key and
 	/// CRS. Takes seconds (the server key dominates).
@@ -319,6 +322,18 @@ impl OwnerKeys {
 	/// words in tfhe's order.
 	pub fn lwe_secret_key_bits(&self) -> LweSecretKeyBits {
 		lwe_secret_key_bits(&self.client_key)
+	}
+
+	/// The 32-byte seed of the owner's decryptor key: the sr25519 key that signs reveals
+	/// (`tokenfactory_primitives::compute::RevealStatement`), registered with the key set.
+	/// Derived from the secret key under a domain tag, so that whoever holds the key set's
+	/// secret key can sign and nobody else, without a second secret to keep.
+	pub fn decryptor_seed(&self) -> [u8; 32] {
+		let mut material = DECRYPTOR_SEED_TAG.to_vec();
+		for word in &self.lwe_secret_key_bits().0 {
+			material.extend_from_slice(&word.to_le_bytes());
+		}
+		crate::blake2_256(&material)
 	}
 
 	/// The public commitment to the small LWE secret key, registered with the key set:

@@ -16,7 +16,10 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
 use tokenfactory_primitives::{
-	compute::{FieldBytes, JobId, Payment, ResultStatement, WorkerKey, WORKER_KEY_TYPE},
+	compute::{
+		DecryptorKey, FieldBytes, JobId, Payment, ResultStatement, RevealStatement, WorkerKey,
+		WorkerKeyProof, WORKER_KEY_TYPE,
+	},
 	programs::{BoundedList, Program, Query},
 };
 
@@ -24,6 +27,11 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	who
+}
+
+/// The benchmark decryptor's key (in the benchmark keystore, under the worker key type).
+fn decryptor_key() -> DecryptorKey {
+	sp_io::crypto::sr25519_generate(WORKER_KEY_TYPE, Some(b"//bench-decryptor".to_vec()))
 }
 
 fn worker_key(index: u32) -> WorkerKey {
@@ -42,7 +50,10 @@ fn workers<T: Config>(n: u32) -> Vec<(T::AccountId, WorkerKey)> {
 			let who = funded::<T>("worker", index);
 			let key = worker_key(index);
 			let bond = T::MinWorkerBond::get().saturating_mul(10u32.into());
-			assert!(Pallet::<T>::do_register_worker(who.clone(), key, bond).is_ok(), "register");
+			assert!(
+				Pallet::<T>::do_register_worker(who.clone(), key, bond, None).is_ok(),
+				"register"
+			);
 			(who, key)
 		})
 		.collect()
@@ -71,7 +82,7 @@ fn job<T: Config>(k: u32, workers: u32) -> (JobId, Vec<(T::AccountId, WorkerKey)
 	ReplicationFactor::<T>::put(k);
 	wide_verifying_keys::<T>();
 	let owner = funded::<T>("owner", 0);
-	let dataset = T::BenchmarkHelper::active_dataset(&owner);
+	let dataset = T::BenchmarkHelper::active_dataset(&owner, decryptor_key());
 	let consumer = funded::<T>("consumer", 0);
 	let id =
 		Pallet::<T>::do_submit_job(consumer, dataset, mean_query(), Payment::FreeBalance, [7; 32])
@@ -105,8 +116,11 @@ mod benchmarks {
 		let who = funded::<T>("worker", 0);
 		let key = worker_key(0);
 		let bond = T::MinWorkerBond::get();
+		let proof = WorkerKeyProof::new(Pallet::<T>::genesis_hash(), &who)
+			.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, &key, payload))
+			.unwrap_or_else(|| panic!("benchmark keystore signs"));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), key, bond);
+		_(RawOrigin::Signed(who.clone()), key, bond, proof);
 		assert!(Workers::<T>::contains_key(&who));
 	}
 
@@ -145,7 +159,7 @@ mod benchmarks {
 		ReplicationFactor::<T>::put(k);
 		wide_verifying_keys::<T>();
 		let owner = funded::<T>("owner", 0);
-		let dataset = T::BenchmarkHelper::active_dataset(&owner);
+		let dataset = T::BenchmarkHelper::active_dataset(&owner, decryptor_key());
 		let consumer = funded::<T>("consumer", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), dataset, mean_query(), Payment::FreeBalance, [7; 32]);
@@ -256,11 +270,25 @@ mod benchmarks {
 			blocks,
 			VerifyingKeyOf::<T>::try_from(key).map_err(|_| "key size")?,
 		);
+		let sealed: SealedOf<T> = Default::default();
+		let consumer_key = Jobs::<T>::get(statement.job_id).ok_or("job")?.consumer_key;
+		let signature = RevealStatement::new(
+			Pallet::<T>::genesis_hash(),
+			statement.job_id,
+			statement.result_commitment,
+			&sealed,
+			consumer_key,
+		)
+		.using_encoded(|payload| {
+			sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, &decryptor_key(), payload)
+		})
+		.ok_or("benchmark keystore signs")?;
 		let call = Call::<T>::reveal {
 			job: statement.job_id,
 			result_commitment: statement.result_commitment,
-			sealed: Default::default(),
+			sealed,
 			proof: proof.try_into().map_err(|_| "proof size")?,
+			signature,
 		};
 		#[block]
 		{

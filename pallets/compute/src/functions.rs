@@ -7,8 +7,8 @@ use frame_support::{
 	ensure,
 	pallet_prelude::*,
 	traits::{
-		fungible::MutateHold,
-		tokens::{Fortitude, Precision, Restriction},
+		fungible::{Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Preservation, Restriction},
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -18,8 +18,9 @@ use sp_runtime::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		result_blocks, result_offchain_key, DecryptionVerifier, FieldBytes, JobId, Payment, Quote,
-		RefundReason, ResultStatement, SealingKey, WorkerKey, WorkerSignature,
+		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorSignature, FieldBytes,
+		JobId, JobOrder, Payment, Quote, RefundReason, ResultStatement, RevealStatement,
+		SealingKey, WorkerKey, WorkerKeyProof, WorkerSignature,
 	},
 	datasets::{DataCatalog, DatasetId, JobRefusal, JobTerms, RevenueDestination},
 	groth16::DecryptionStatement,
@@ -36,20 +37,46 @@ impl<T: Config> Pallet<T> {
 	// Workers
 	// ---------------------------------------------------------------------------------------
 
-	/// Registers `who` as an active worker with `bond` held and `key` as its signing key.
+	/// Checks that `proof` is `key`'s signature of a [`WorkerKeyProof`] for `who`: the key's
+	/// holder agrees to compute for `who`.
+	///
+	/// # Errors
+	///
+	/// [`Error::BadKeyProof`].
+	pub fn ensure_key_proof(
+		who: &T::AccountId,
+		key: &WorkerKey,
+		proof: &WorkerSignature,
+	) -> DispatchResult {
+		let statement = WorkerKeyProof::new(Self::genesis_hash(), who);
+		ensure!(
+			statement.using_encoded(|payload| sp_io::crypto::sr25519_verify(proof, payload, key)),
+			Error::<T>::BadKeyProof
+		);
+		Ok(())
+	}
+
+	/// Registers `who` as an active worker with `bond` held and `key` as its signing key, once
+	/// `proof` shows that the key's holder agrees ([`Self::ensure_key_proof`]); genesis
+	/// workers (`proof: None`) are vouched for by the chain specification.
 	///
 	/// # Errors
 	///
 	/// [`Error::AlreadyWorker`], [`Error::KeyInUse`], [`Error::BondTooLow`],
-	/// [`Error::TooManyWorkers`], or the currency's error if `bond` cannot be held.
+	/// [`Error::BadKeyProof`], [`Error::TooManyWorkers`], or the currency's error if `bond`
+	/// cannot be held.
 	pub fn do_register_worker(
 		who: T::AccountId,
 		key: WorkerKey,
 		bond: BalanceOf<T>,
+		proof: Option<&WorkerSignature>,
 	) -> DispatchResult {
 		ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyWorker);
 		ensure!(!WorkerKeys::<T>::contains_key(key), Error::<T>::KeyInUse);
 		ensure!(bond >= T::MinWorkerBond::get(), Error::<T>::BondTooLow);
+		if let Some(proof) = proof {
+			Self::ensure_key_proof(&who, &key, proof)?;
+		}
 		ActiveWorkers::<T>::try_append(who.clone()).map_err(|_| Error::<T>::TooManyWorkers)?;
 		T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)?;
 		Workers::<T>::insert(
@@ -123,10 +150,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Slashes `who` for a fault on `job`: the slash amount (or what is left of its bond) goes
-	/// to the treasury; a worker left below the minimum bond is removed with the rest returned.
+	/// to the treasury; a worker left below the minimum bond leaves the active set and starts
+	/// unbonding.
 	fn slash(who: &T::AccountId, job: JobId, reason: SlashReason) {
 		let Some(mut worker) = Workers::<T>::get(who) else {
-			// Already removed by an earlier slash: nothing left to take.
+			// Cannot happen: a worker with open jobs cannot withdraw.
 			return;
 		};
 		let wanted = T::SlashAmount::get().min(worker.bond);
@@ -145,22 +173,17 @@ impl<T: Config> Pallet<T> {
 		});
 		worker.bond = worker.bond.saturating_sub(amount);
 		Self::deposit_event(Event::WorkerSlashed { worker: who.clone(), job, amount, reason });
-		if worker.bond < T::MinWorkerBond::get() {
-			let returned = T::Currency::release(
-				&HoldReason::WorkerBond.into(),
-				who,
-				worker.bond,
-				Precision::BestEffort,
-			)
-			.unwrap_or_else(|_| Zero::zero());
-			Workers::<T>::remove(who);
-			WorkerKeys::<T>::remove(worker.key);
+		if worker.bond < T::MinWorkerBond::get() && worker.status == WorkerStatus::Active {
+			// Out of the active set, but not out of its duties: the rest of the bond stays held
+			// through the unbonding delay and answers for the jobs it is still assigned, like
+			// any leaving worker's. It withdraws once both are over.
+			let withdrawable_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
+			worker.status = WorkerStatus::Unbonding { withdrawable_at };
 			ActiveWorkers::<T>::mutate(|active| active.retain(|account| account != who));
-			let _ = Assignments::<T>::clear_prefix(who, u32::MAX, None);
-			Self::deposit_event(Event::WorkerRemoved { worker: who.clone(), returned });
-		} else {
-			Workers::<T>::insert(who, worker);
+			Self::deposit_event(Event::WorkerRemoved { worker: who.clone(), withdrawable_at });
 		}
+		Workers::<T>::insert(who, worker);
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -173,8 +196,8 @@ impl<T: Config> Pallet<T> {
 	/// # Errors
 	///
 	/// [`Error::UnknownDataset`], [`Error::DatasetNotActive`], [`Error::ProgramNotAllowed`],
-	/// [`Error::DatasetHasNoOwner`], [`Error::TooManyPredicates`], [`Error::InvalidQuery`],
-	/// [`Error::NoCircuitForResult`].
+	/// [`Error::DatasetHasNoOwner`], [`Error::TooManyPredicates`], [`Error::NoDecryptor`],
+	/// [`Error::InvalidQuery`], [`Error::NoCircuitForResult`].
 	#[allow(clippy::type_complexity)]
 	pub fn prepare_job(
 		dataset: DatasetId,
@@ -193,6 +216,9 @@ impl<T: Config> Pallet<T> {
 		if let Some(max) = terms.max_predicates {
 			ensure!(query.filter.len() <= usize::from(max), Error::<T>::TooManyPredicates);
 		}
+		// Nobody could sign the reveal: refuse the job rather than hold the consumer's money
+		// until the reveal deadline.
+		ensure!(T::Catalog::decryptor(terms.key_set).is_some(), Error::<T>::NoDecryptor);
 		// A consumer may ask for a stricter gate, never a looser one.
 		query.min_cohort = query.min_cohort.max(terms.min_cohort);
 		let layout = query
@@ -227,9 +253,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::PaymentTooLow`],
+	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`],
 	/// [`Error::DeadlineQueueFull`], [`Error::Overflow`]; the channel's or currency's error
-	/// for a payment that cannot be taken.
+	/// for a payment (or the job fee) that cannot be taken.
 	pub fn do_submit_job(
 		who: T::AccountId,
 		dataset: DatasetId,
@@ -237,11 +263,15 @@ impl<T: Config> Pallet<T> {
 		payment: PaymentOf<T>,
 		consumer_key: SealingKey,
 	) -> Result<JobId, DispatchError> {
+		let order = JobOrder::new(dataset, &query, &consumer_key).hash();
 		let (terms, query, result_blocks, circuit_blocks) = Self::prepare_job(dataset, query)?;
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let workers = Self::assign_workers(id)?;
-
+		let fee = T::JobFee::get();
+		if !fee.is_zero() {
+			T::Currency::transfer(&who, &T::Treasury::get(), fee, Preservation::Preserve)?;
+		}
 		let escrow_reason: T::RuntimeHoldReason = HoldReason::JobEscrow.into();
 		let (consumer, source) = match payment {
 			Payment::FreeBalance => {
@@ -249,31 +279,29 @@ impl<T: Config> Pallet<T> {
 				(who, PaymentSource::FreeBalance)
 			}
 			Payment::Voucher { voucher, signature } => {
-				let charge =
-					T::Channels::charge(&terms.owner, &voucher, &signature, &escrow_reason)?;
-				ensure!(charge.amount >= terms.price, Error::<T>::PaymentTooLow);
-				// Anything above the price settles earlier off-chain calls: it is the payee's.
-				let excess = charge.amount.saturating_sub(terms.price);
-				if !excess.is_zero() {
-					T::Currency::transfer_on_hold(
-						&escrow_reason,
-						&charge.payer,
-						&terms.owner,
-						excess,
-						Precision::Exact,
-						Restriction::Free,
-						Fortitude::Polite,
-					)?;
-				}
-				(charge.payer, PaymentSource::Channel(voucher.channel))
+				// The payer signed for exactly this job: whoever submits it, the payer is the
+				// consumer, and the answer is sealed to the key it named.
+				let payer = T::Channels::charge_job(
+					&terms.owner,
+					&voucher,
+					&signature,
+					&order,
+					terms.price,
+					&escrow_reason,
+				)?;
+				(payer, PaymentSource::Channel(voucher.channel))
 			}
 		};
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let size_allowance: BlockNumberFor<T> =
 			(terms.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
+		// A worker evaluates its jobs one after the other: this one is due a full allowance
+		// after the last one its busiest worker already owes, so no backlog ever makes a
+		// deadline impossible to meet.
+		let queue_end = workers.iter().map(Self::queue_end).max().unwrap_or(now).max(now);
 		let result_deadline = Self::schedule(
-			now.saturating_add(T::ResultTimeout::get()).saturating_add(size_allowance),
+			queue_end.saturating_add(T::ResultTimeout::get()).saturating_add(size_allowance),
 			id,
 			DeadlineKind::Results,
 		)?;
@@ -328,19 +356,38 @@ impl<T: Config> Pallet<T> {
 			dataset,
 			consumer,
 			price: terms.price,
+			fee,
 			workers,
 			result_deadline,
 		});
 		Ok(id)
 	}
 
-	/// Picks the replication factor's number of distinct active workers for job `id`, from
-	/// the job id and the parent block's hash (a partial Fisher–Yates shuffle driven by a
-	/// hash chain), so that every node computes the same assignment.
+	/// The latest result deadline among the jobs `worker` still owes a result (the block by
+	/// which its queue is through), or the genesis block if it owes none.
+	fn queue_end(worker: &T::AccountId) -> BlockNumberFor<T> {
+		Assignments::<T>::iter_key_prefix(worker)
+			.filter_map(Jobs::<T>::get)
+			.map(|job| job.result_deadline)
+			.max()
+			.unwrap_or_default()
+	}
+
+	/// Picks the replication factor's number of distinct active workers with room for another
+	/// job for job `id`, from the job id and the parent block's hash (a partial Fisher–Yates
+	/// shuffle driven by a hash chain), so that every node computes the same assignment.
 	fn assign_workers(id: JobId) -> Result<Vec<T::AccountId>, DispatchError> {
-		let mut candidates = ActiveWorkers::<T>::get().into_inner();
+		let active = ActiveWorkers::<T>::get().into_inner();
 		let wanted = ReplicationFactor::<T>::get() as usize;
-		ensure!(wanted > 0 && candidates.len() >= wanted, Error::<T>::NotEnoughWorkers);
+		ensure!(wanted > 0 && active.len() >= wanted, Error::<T>::NotEnoughWorkers);
+		let capacity = T::MaxOpenJobsPerWorker::get();
+		let mut candidates: Vec<T::AccountId> = active
+			.into_iter()
+			.filter(|worker| {
+				Workers::<T>::get(worker).is_some_and(|record| record.open_jobs < capacity)
+			})
+			.collect();
+		ensure!(candidates.len() >= wanted, Error::<T>::WorkersBusy);
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, parent));
 		for position in 0..wanted {
@@ -506,23 +553,43 @@ impl<T: Config> Pallet<T> {
 	// Reveal and settlement
 	// ---------------------------------------------------------------------------------------
 
-	/// The checks of a reveal (in the pool and in the block): the job awaits a reveal, a
-	/// verifying key exists for its circuit, and the proof proves the statement. Returns the
-	/// reveal deadline.
+	/// The checks of a reveal (in the pool and in the block), cheapest first: the job awaits a
+	/// reveal, the reveal is signed by the decryptor key registered for the job's key set (over
+	/// the job, the commitment, the sealed bytes and the consumer's key), a verifying key exists
+	/// for its circuit, and only then the Groth16 proof. Returns the reveal deadline.
+	///
+	/// Nobody but the owner's decryptor can make a node verify a proof, and only once per job
+	/// in the pool (the reveal's `provides` tag is the job).
 	///
 	/// # Errors
 	///
-	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`], [`Error::NoVerifyingKey`],
-	/// [`Error::InvalidProof`].
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`], [`Error::NoDecryptor`],
+	/// [`Error::BadRevealSignature`], [`Error::NoVerifyingKey`], [`Error::InvalidProof`].
 	pub fn check_reveal(
 		job: JobId,
 		result_commitment: &FieldBytes,
+		sealed: &[u8],
 		proof: &[u8],
+		signature: &DecryptorSignature,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
 		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
 			return Err(Error::<T>::NotAwaitingReveal.into());
 		};
+		let decryptor = T::Catalog::decryptor(record.key_set).ok_or(Error::<T>::NoDecryptor)?;
+		let statement = RevealStatement::new(
+			Self::genesis_hash(),
+			job,
+			*result_commitment,
+			sealed,
+			record.consumer_key,
+		);
+		ensure!(
+			statement.using_encoded(|payload| {
+				sp_io::crypto::sr25519_verify(signature, payload, &decryptor)
+			}),
+			Error::<T>::BadRevealSignature
+		);
 		let key =
 			VerifyingKeys::<T>::get(record.circuit_blocks).ok_or(Error::<T>::NoVerifyingKey)?;
 		let statement = DecryptionStatement {
@@ -769,16 +836,23 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Whether `replicas` may be the replication factor: between 1 and `MaxReplicas`, and odd,
+	/// so that no split of honest and dishonest digests is ever a tie.
+	pub fn is_valid_replication_factor(replicas: u32) -> bool {
+		(1..=T::MaxReplicas::get()).contains(&replicas) && replicas % 2 == 1
+	}
+
 	/// Sets the replication factor of new jobs.
 	///
 	/// # Errors
 	///
-	/// [`Error::InvalidReplicationFactor`].
+	/// [`Error::InvalidReplicationFactor`], [`Error::EvenReplicationFactor`].
 	pub fn do_set_replication_factor(replicas: u32) -> DispatchResult {
 		ensure!(
 			(1..=T::MaxReplicas::get()).contains(&replicas),
 			Error::<T>::InvalidReplicationFactor
 		);
+		ensure!(replicas % 2 == 1, Error::<T>::EvenReplicationFactor);
 		ReplicationFactor::<T>::put(replicas);
 		Self::deposit_event(Event::ReplicationFactorSet { replicas });
 		Ok(())
@@ -818,7 +892,33 @@ impl<T: Config> Pallet<T> {
 		let active = ActiveWorkers::<T>::get();
 		let mut open: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut scheduled: BTreeMap<JobId, Vec<(BlockNumberFor<T>, DeadlineKind)>> =
+			BTreeMap::new();
+		for (block, entries) in Deadlines::<T>::iter() {
+			for (job, kind) in entries {
+				scheduled.entry(job).or_default().push((block, kind));
+			}
+		}
 		for (id, job) in Jobs::<T>::iter() {
+			let entries = scheduled.get(&id).map(Vec::as_slice).unwrap_or_default();
+			ensure!(
+				entries.iter().any(|(_, kind)| *kind == DeadlineKind::Prune),
+				"a job has no prune deadline: it would never be forgotten"
+			);
+			ensure!(
+				!job.result_phase_open
+					|| entries.iter().any(|(_, kind)| *kind == DeadlineKind::Results),
+				"a job in its result phase has no result deadline"
+			);
+			if let JobStatus::AwaitingReveal { reveal_deadline, .. } = job.status {
+				ensure!(
+					entries.iter().any(|(block, kind)| *block == reveal_deadline
+						&& matches!(kind, DeadlineKind::Reveal | DeadlineKind::Prune)),
+					"a job awaiting its reveal has no reveal deadline"
+				);
+			}
+			// Every consumer is checked, with or without unsettled jobs: a leaked hold shows.
+			escrow.entry(job.consumer.clone()).or_default();
 			if job.result_phase_open {
 				for assignment in job.workers.iter() {
 					*open.entry(assignment.worker.clone()).or_default() += 1;

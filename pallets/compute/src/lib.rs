@@ -100,7 +100,10 @@ pub mod pallet {
 		Perbill,
 	};
 	use tokenfactory_primitives::{
-		compute::{DecryptionVerifier, FieldBytes, JobId, SealingKey, WorkerKey, WorkerSignature},
+		compute::{
+			DecryptionVerifier, DecryptorSignature, FieldBytes, JobId, SealingKey, WorkerKey,
+			WorkerSignature,
+		},
 		datasets::{DataCatalog, DatasetId},
 		programs::Query,
 		revenue::RevenueSink,
@@ -176,6 +179,19 @@ pub mod pallet {
 		/// grows with the rows.
 		#[pallet::constant]
 		type RowsPerTimeoutBlock: Get<u32>;
+
+		/// What every job costs on top of its price, paid by whoever submits it to the treasury
+		/// and never refunded: a job that is refunded (a price-0 dataset, an owner who never
+		/// reveals) still cost its submitter something, so that flooding workers with work is
+		/// not free.
+		#[pallet::constant]
+		type JobFee: Get<BalanceOf<Self>>;
+
+		/// The most jobs a worker is assigned at once (whose result phase is open). A worker
+		/// at its capacity is not drawn for new jobs; a job that finds fewer than `k` workers
+		/// with room is refused ([`Error::WorkersBusy`]).
+		#[pallet::constant]
+		type MaxOpenJobsPerWorker: Get<u32>;
 
 		/// Blocks the owner has to reveal once a majority agreed.
 		#[pallet::constant]
@@ -316,8 +332,8 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			assert!(
-				(1..=T::MaxReplicas::get()).contains(&self.replication_factor),
-				"the replication factor must be between 1 and MaxReplicas"
+				Pallet::<T>::is_valid_replication_factor(self.replication_factor),
+				"the replication factor must be odd and between 1 and MaxReplicas"
 			);
 			ReplicationFactor::<T>::put(self.replication_factor);
 			assert!(
@@ -336,7 +352,7 @@ pub mod pallet {
 				VerifyingKeys::<T>::insert(blocks, key);
 			}
 			for (account, key, bond) in &self.workers {
-				Pallet::<T>::do_register_worker(account.clone(), *key, *bond).expect(
+				Pallet::<T>::do_register_worker(account.clone(), *key, *bond, None).expect(
 					"genesis worker must be registrable (funded, unique key, bond above minimum)",
 				);
 			}
@@ -388,13 +404,13 @@ pub mod pallet {
 			/// Why.
 			reason: SlashReason,
 		},
-		/// A worker's bond fell below the minimum: it was removed and the rest of its bond
-		/// returned.
+		/// A worker's bond fell below the minimum: it takes no new jobs, and the rest of its
+		/// bond stays held (answering for its open jobs) until it withdraws after the delay.
 		WorkerRemoved {
 			/// The worker.
 			worker: T::AccountId,
-			/// What was returned.
-			returned: BalanceOf<T>,
+			/// From when it can withdraw.
+			withdrawable_at: BlockNumberFor<T>,
 		},
 		/// A job was bought and assigned.
 		JobSubmitted {
@@ -406,6 +422,8 @@ pub mod pallet {
 			consumer: T::AccountId,
 			/// The escrowed price.
 			price: BalanceOf<T>,
+			/// The job fee the submitter paid to the treasury (not refunded).
+			fee: BalanceOf<T>,
 			/// The assigned workers.
 			workers: alloc::vec::Vec<T::AccountId>,
 			/// Results are due by this block.
@@ -521,6 +539,9 @@ pub mod pallet {
 		NoCircuitForResult,
 		/// Fewer active workers than the replication factor.
 		NotEnoughWorkers,
+		/// Fewer active workers with room for another job than the replication factor: try
+		/// again when some finish.
+		WorkersBusy,
 		/// The voucher pays less than the price.
 		PaymentTooLow,
 		/// Every block within reach already has its maximum of deadlines: try again later.
@@ -545,6 +566,16 @@ pub mod pallet {
 		MalformedVerifyingKey,
 		/// The replication factor must be between 1 and `MaxReplicas`.
 		InvalidReplicationFactor,
+		/// The replication factor must be odd: with an even one, a tie lets one worker force a
+		/// refund.
+		EvenReplicationFactor,
+		/// The worker key's proof of possession is not its signature for this account.
+		BadKeyProof,
+		/// The dataset's key set has no decryptor key: nobody can reveal its jobs.
+		NoDecryptor,
+		/// The reveal is not signed by the decryptor key of the job's key set over this job,
+		/// commitment, sealed answer and consumer key.
+		BadRevealSignature,
 		/// More circuit shapes than `MaxCircuits`.
 		TooManyCircuits,
 		/// Ids are exhausted, or a counter or amount would overflow.
@@ -575,6 +606,10 @@ pub mod pallet {
 			);
 			assert!(!T::SlashAmount::get().is_zero(), "a slash must cost something");
 			assert!(T::RowsPerTimeoutBlock::get() > 0, "RowsPerTimeoutBlock must be positive");
+			assert!(!T::ResultTimeout::get().is_zero(), "ResultTimeout must be positive");
+			assert!(!T::RevealTimeout::get().is_zero(), "RevealTimeout must be positive");
+			assert!(!T::UnbondingDelay::get().is_zero(), "UnbondingDelay must be positive");
+			assert!(T::MaxOpenJobsPerWorker::get() > 0, "a worker must take at least one job");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -586,15 +621,18 @@ pub mod pallet {
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Registers the caller as a worker with `bond` held and `key` as its off-chain
-		/// signing key.
+		/// signing key. `proof` is `key`'s signature of the
+		/// [`WorkerKeyProof`](tokenfactory_primitives::compute::WorkerKeyProof) for the caller:
+		/// nobody can register a key it does not hold.
 		#[pallet::call_index(0)]
 		pub fn register_worker(
 			origin: OriginFor<T>,
 			key: WorkerKey,
 			bond: BalanceOf<T>,
+			proof: WorkerSignature,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_register_worker(who, key, bond)
+			Self::do_register_worker(who, key, bond, Some(&proof))
 		}
 
 		/// Adds `amount` to the caller's bond.
@@ -619,9 +657,16 @@ pub mod pallet {
 		}
 
 		/// Buys one evaluation of `query` on `dataset`, paid by `payment` into escrow; the
-		/// result will be sealed to `consumer_key`.
+		/// result will be sealed to `consumer_key`. Paid from the caller's free balance, the
+		/// caller is the consumer; paid by a job voucher, the channel's payer is, whoever
+		/// submits it (the voucher names this dataset, query and key).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::submit_job(T::MaxWorkers::get(), T::MaxReplicas::get()))]
+		// The measured weight, plus reading every active worker's record (capacity) and the
+		// jobs the assigned workers still owe (their queue's end).
+		#[pallet::weight(T::WeightInfo::submit_job(T::MaxWorkers::get(), T::MaxReplicas::get())
+			.saturating_add(T::DbWeight::get().reads(u64::from(T::MaxWorkers::get())
+				.saturating_add(u64::from(T::MaxReplicas::get())
+					.saturating_mul(u64::from(T::MaxOpenJobsPerWorker::get()))))))]
 		pub fn submit_job(
 			origin: OriginFor<T>,
 			dataset: DatasetId,
@@ -653,8 +698,9 @@ pub mod pallet {
 		}
 
 		/// Reveals `job`'s result: the commitment to the plaintext, the plaintext sealed to the
-		/// consumer, and a Groth16 proof that the commitment opens to the decryption of the
-		/// agreed result under the dataset's key. Then settles the escrow.
+		/// consumer, a Groth16 proof that the commitment opens to the decryption of the agreed
+		/// result under the dataset's key, and the decryptor key's signature binding the sealed
+		/// bytes and the consumer's key to them. Then settles the escrow.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reveal(T::MaxReplicas::get()))]
 		#[pallet::authorize(Pallet::<T>::authorize_reveal)]
@@ -665,9 +711,10 @@ pub mod pallet {
 			result_commitment: FieldBytes,
 			sealed: SealedOf<T>,
 			proof: ProofOf<T>,
+			signature: DecryptorSignature,
 		) -> DispatchResult {
 			ensure_authorized(origin)?;
-			let _ = proof;
+			let _ = (proof, signature);
 			Self::do_reveal(job, result_commitment, sealed)
 		}
 
@@ -683,7 +730,8 @@ pub mod pallet {
 			Self::do_set_verifying_key(circuit_blocks, key)
 		}
 
-		/// Sets how many workers each new job is assigned.
+		/// Sets how many workers each new job is assigned: odd, and at most `MaxReplicas`. A job
+		/// whose workers do not reach a majority by the result deadline is refunded.
 		#[pallet::call_index(8)]
 		pub fn set_replication_factor(origin: OriginFor<T>, replicas: u32) -> DispatchResult {
 			ensure_root(origin)?;
@@ -717,15 +765,16 @@ pub mod pallet {
 		}
 
 		/// Checks a reveal before it enters the pool and again in the block: the job awaits a
-		/// reveal and the proof verifies.
+		/// reveal, the decryptor signed it, and the proof verifies.
 		pub fn authorize_reveal(
 			_source: TransactionSource,
 			job: &JobId,
 			result_commitment: &FieldBytes,
-			_sealed: &SealedOf<T>,
+			sealed: &SealedOf<T>,
 			proof: &ProofOf<T>,
+			signature: &DecryptorSignature,
 		) -> TransactionValidityWithRefund {
-			let deadline = Self::check_reveal(*job, result_commitment, proof)
+			let deadline = Self::check_reveal(*job, result_commitment, sealed, proof, signature)
 				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
@@ -743,9 +792,12 @@ pub mod pallet {
 /// What the benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-	/// An active dataset owned by `owner` that allows `Mean` jobs on its column 0 (16-bit), of a
-	/// few rows; returns its id.
-	fn active_dataset(owner: &AccountId) -> tokenfactory_primitives::datasets::DatasetId;
+	/// An active dataset owned by `owner`, under a key set whose decryptor key is `decryptor`,
+	/// that allows `Mean` jobs on its column 0 (16-bit), of a few rows; returns its id.
+	fn active_dataset(
+		owner: &AccountId,
+		decryptor: tokenfactory_primitives::compute::DecryptorKey,
+	) -> tokenfactory_primitives::datasets::DatasetId;
 	/// A verifying key, the padded block count of its circuit, and a proof of a statement that
 	/// it accepts: the real verifier's work in `authorize_reveal`.
 	fn valid_reveal() -> (

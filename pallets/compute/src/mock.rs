@@ -17,7 +17,10 @@ use sp_runtime::{
 	AccountId32, BuildStorage, DispatchError, DispatchResult, MultiSignature, MultiSigner, Perbill,
 };
 use tokenfactory_primitives::{
-	compute::{DecryptionVerifier, FieldBytes, JobId, ResultStatement, WorkerKey},
+	compute::{
+		DecryptionVerifier, DecryptorKey, FieldBytes, JobId, JobOrder, ResultStatement,
+		RevealStatement, SealingKey, WorkerKey, WorkerKeyProof,
+	},
 	datasets::{
 		BlobInfo, BlobKind, BlobSpec, BlobTarget, ColumnWidth, DataCatalog, DatasetId, JobRefusal,
 		JobTerms, ProgramKind, RevenueDestination,
@@ -25,7 +28,7 @@ use tokenfactory_primitives::{
 	groth16::{DecryptionStatement, Groth16Error},
 	programs::{BoundedList, CompareOp, Predicate, Program, Query},
 	revenue::RevenueSink,
-	voucher::Voucher,
+	voucher::JobVoucher,
 };
 
 /// The utility token's balance type in the mock.
@@ -128,6 +131,10 @@ pub const PRICE: Balance = 1_000;
 
 parameter_types! {
 	pub TreasuryAccount: AccountId = AccountId32::new([0xee; 32]);
+	/// Zero in most tests (their balances stay round); the attack tests set it.
+	pub storage JobFee: Balance = 0;
+	/// Room for every test's jobs; the attack tests lower it.
+	pub storage MaxOpenJobsPerWorker: u32 = 16;
 	pub const WorkerShare: Perbill = Perbill::from_percent(30);
 	pub const TreasuryShare: Perbill = Perbill::from_percent(10);
 }
@@ -148,6 +155,8 @@ impl pallet_compute::Config for Test {
 	type ResultTimeout = ConstU64<RESULT_TIMEOUT>;
 	// No size allowance for the mock's 64-row dataset: deadlines are RESULT_TIMEOUT apart.
 	type RowsPerTimeoutBlock = ConstU32<1_000>;
+	type JobFee = JobFee;
+	type MaxOpenJobsPerWorker = MaxOpenJobsPerWorker;
 	type RevealTimeout = ConstU64<REVEAL_TIMEOUT>;
 	type JobRetention = ConstU64<RETENTION>;
 	type MaxReplicas = ConstU32<5>;
@@ -171,7 +180,8 @@ pub struct MockBenchmarks;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_compute::BenchmarkHelper<AccountId> for MockBenchmarks {
-	fn active_dataset(owner: &AccountId) -> DatasetId {
+	fn active_dataset(owner: &AccountId, decryptor: DecryptorKey) -> DatasetId {
+		MockCatalog::set_decryptor(Some(decryptor));
 		MockCatalog::insert(
 			1,
 			MockDataset {
@@ -212,6 +222,8 @@ pub struct MockDataset {
 }
 
 thread_local! {
+	static VERIFICATIONS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+	static DECRYPTOR: RefCell<Option<DecryptorKey>> = const { RefCell::new(None) };
 	static DATASETS: RefCell<BTreeMap<DatasetId, MockDataset>> = const { RefCell::new(BTreeMap::new()) };
 	static CLASSES: RefCell<BTreeMap<u32, Balance>> = const { RefCell::new(BTreeMap::new()) };
 }
@@ -229,6 +241,11 @@ pub fn dividend_pool() -> AccountId {
 pub struct MockCatalog;
 
 impl MockCatalog {
+	/// Sets (or removes) the decryptor key of the mock key set.
+	pub fn set_decryptor(key: Option<DecryptorKey>) {
+		DECRYPTOR.with(|decryptor| *decryptor.borrow_mut() = key);
+	}
+
 	pub fn insert(id: DatasetId, dataset: MockDataset) {
 		DATASETS.with(|datasets| datasets.borrow_mut().insert(id, dataset));
 	}
@@ -274,6 +291,13 @@ impl DataCatalog<AccountId, Balance, u32> for MockCatalog {
 			key_set: KEY_SET,
 			key_commitment: KEY_COMMITMENT,
 		})
+	}
+
+	fn decryptor(key_set: u32) -> Option<DecryptorKey> {
+		if key_set != KEY_SET {
+			return None;
+		}
+		DECRYPTOR.with(|decryptor| *decryptor.borrow())
 	}
 
 	fn job_started(dataset: DatasetId) {
@@ -340,6 +364,11 @@ impl RevenueSink<AccountId, u32, Balance> for MockDividends {
 pub struct MockVerifier;
 
 impl MockVerifier {
+	/// How many proofs the verifier has checked in this thread (what a node spent).
+	pub fn verifications() -> u32 {
+		VERIFICATIONS.with(|count| count.get())
+	}
+
 	/// The proof the mock accepts for `statement`.
 	pub fn proof_for(statement: &DecryptionStatement) -> Vec<u8> {
 		sp_io::hashing::blake2_256(&statement.encode()).to_vec()
@@ -352,6 +381,7 @@ impl DecryptionVerifier for MockVerifier {
 		proof: &[u8],
 		statement: &DecryptionStatement,
 	) -> Result<(), Groth16Error> {
+		VERIFICATIONS.with(|count| count.set(count.get() + 1));
 		if verifying_key.is_empty() {
 			return Err(Groth16Error::MalformedVerifyingKey);
 		}
@@ -388,6 +418,22 @@ pub fn worker_pair(name: &str) -> sr25519::Pair {
 /// A worker's off-chain public key.
 pub fn worker_key(name: &str) -> WorkerKey {
 	worker_pair(name).public()
+}
+
+/// `name`'s proof of possession of its worker key, for `account(name)`.
+pub fn key_proof(name: &str) -> sr25519::Signature {
+	key_proof_for(name, &account(name))
+}
+
+/// `name`'s worker key's proof of possession for `account`.
+pub fn key_proof_for(name: &str, account: &AccountId) -> sr25519::Signature {
+	WorkerKeyProof::new(Compute::genesis_hash(), account)
+		.using_encoded(|payload| worker_pair(name).sign(payload))
+}
+
+/// The owner's decryptor key pair (the mock key set's registered decryptor).
+pub fn decryptor_pair() -> sr25519::Pair {
+	sr25519::Pair::from_string("//owner//decryptor", None).expect("dev seed")
 }
 
 /// The workers registered by [`new_test_ext`].
@@ -473,6 +519,7 @@ pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
 	.expect("compute");
 	DATASETS.with(|datasets| datasets.borrow_mut().clear());
 	CLASSES.with(|classes| classes.borrow_mut().clear());
+	MockCatalog::set_decryptor(Some(decryptor_pair().public()));
 	MockCatalog::insert(0, default_dataset());
 	let mut ext = sp_io::TestExternalities::new(storage);
 	// Benchmarks generate worker keys in the keystore.
@@ -526,7 +573,7 @@ pub fn submit_default_job() -> JobId {
 		0,
 		mean_query(),
 		tokenfactory_primitives::compute::Payment::FreeBalance,
-		[7; 32],
+		CONSUMER_KEY,
 	));
 	id
 }
@@ -614,16 +661,46 @@ pub fn statement(job: JobId, digest: FieldBytes, commitment: FieldBytes) -> Decr
 	}
 }
 
-/// Reveals `job` with a proof the mock verifier accepts for `digest`.
-pub fn reveal(job: JobId, digest: FieldBytes) -> DispatchResult {
+/// The consumer key every default job is sealed to.
+pub const CONSUMER_KEY: SealingKey = [7; 32];
+
+/// `signer`'s signature of a reveal of `job` with `commitment` and `sealed`, sealed to
+/// `consumer_key`.
+pub fn sign_reveal(
+	signer: &sr25519::Pair,
+	job: JobId,
+	commitment: FieldBytes,
+	sealed: &[u8],
+	consumer_key: SealingKey,
+) -> sr25519::Signature {
+	RevealStatement::new(Compute::genesis_hash(), job, commitment, sealed, consumer_key)
+		.using_encoded(|payload| signer.sign(payload))
+}
+
+/// The reveal call of `job` with a proof the mock verifier accepts for `digest`, `sealed`
+/// bytes, and the decryptor's signature over `signed_sealed` (the same bytes, unless a test
+/// swaps them).
+pub fn reveal_call(
+	job: JobId,
+	digest: FieldBytes,
+	sealed: &[u8],
+	signed_sealed: &[u8],
+) -> pallet_compute::Call<Test> {
 	let commitment = [42; 32];
 	let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
-	dispatch_authorized(pallet_compute::Call::<Test>::reveal {
+	let signature = sign_reveal(&decryptor_pair(), job, commitment, signed_sealed, CONSUMER_KEY);
+	pallet_compute::Call::<Test>::reveal {
 		job,
 		result_commitment: commitment,
-		sealed: vec![1, 2, 3].try_into().expect("bounded"),
+		sealed: sealed.to_vec().try_into().expect("bounded"),
 		proof: proof.try_into().expect("bounded"),
-	})
+		signature,
+	}
+}
+
+/// Reveals `job` with a proof the mock verifier accepts for `digest`, signed by the decryptor.
+pub fn reveal(job: JobId, digest: FieldBytes) -> DispatchResult {
+	dispatch_authorized(reveal_call(job, digest, &[1, 2, 3], &[1, 2, 3]))
 }
 
 /// A payer key and its open channel to the owner, with `deposit`.
@@ -634,13 +711,23 @@ pub fn open_channel(deposit: Balance) -> (sr25519::Pair, u64) {
 	(payer, channel)
 }
 
-/// `payer`'s voucher for `amount` in total on `channel`.
-pub fn voucher(
+/// `payer`'s job voucher number `nonce` on `channel` for `query` on `dataset`, sealed to
+/// `consumer_key`, at most `max_price`.
+pub fn job_voucher(
 	payer: &sr25519::Pair,
 	channel: u64,
-	amount: Balance,
-) -> (Voucher<Balance>, MultiSignature) {
-	let voucher = Voucher::new(channel, amount);
+	nonce: u64,
+	max_price: Balance,
+	dataset: DatasetId,
+	query: &Query,
+	consumer_key: &SealingKey,
+) -> (JobVoucher<Balance>, MultiSignature) {
+	let voucher = JobVoucher {
+		channel,
+		nonce,
+		max_price,
+		job: JobOrder::new(dataset, query, consumer_key).hash(),
+	};
 	let signature = voucher.using_payload(&PaymentChannels::genesis_hash(), |payload| {
 		MultiSignature::from(payer.sign(payload))
 	});

@@ -7,6 +7,11 @@
 //! restarted node resubmits what it lost and never sends a transaction twice within
 //! [`RESEND_AFTER`] blocks; the chain itself (a submitted result leaves [`Assignments`], a
 //! reveal leaves [`AwaitingReveal`]) and the pool's `provides` tags do the rest.
+//!
+//! Every task, here and in the executor, is keyed by the hash of its request
+//! ([`TaskId`]), never by the job id alone: after a reorg, a job that took another's id is a
+//! different task and never gets the other's output. A task that failed [`MAX_FAILURES`] times
+//! is given up (logged), not retried for ever.
 
 use crate::*;
 use alloc::vec::Vec;
@@ -18,7 +23,7 @@ use tokenfactory_primitives::{
 	datasets::{blob_offchain_key, BlobKind, BlobTarget, DataCatalog},
 	executor::{
 		tokenfactory_executor, BlobRef, EvalOutput, EvalRequest, ExecutorError, KeySetBlobs,
-		RevealOutput, RevealRequest, TaskStatus,
+		RevealOutput, RevealRequest, TaskId, TaskStatus,
 	},
 };
 
@@ -26,6 +31,8 @@ use tokenfactory_primitives::{
 pub const RESEND_AFTER: u32 = 10;
 /// Blocks after which a failed task is tried again.
 pub const RETRY_FAILED_AFTER: u32 = 10;
+/// Failures after which a task is given up.
+pub const MAX_FAILURES: u8 = 3;
 /// The most jobs with local progress a node keeps track of (older entries are forgotten).
 const MAX_LOCAL_JOBS: usize = 1024;
 
@@ -41,18 +48,20 @@ struct LocalTask<Output> {
 	sent_at: Option<u32>,
 	/// The block the executor last reported a failure at.
 	failed_at: Option<u32>,
+	/// How many times the executor failed it.
+	failures: u8,
 }
 
 impl<Output> Default for LocalTask<Output> {
 	fn default() -> Self {
-		Self { output: None, sent_at: None, failed_at: None }
+		Self { output: None, sent_at: None, failed_at: None, failures: 0 }
 	}
 }
 
-fn local_key(kind: &[u8], job: JobIdOf) -> Vec<u8> {
+fn local_key(kind: &[u8], task: &TaskId) -> Vec<u8> {
 	let mut key = LOCAL_PREFIX.to_vec();
 	key.extend_from_slice(kind);
-	key.extend_from_slice(&job.to_le_bytes());
+	key.extend_from_slice(task);
 	key
 }
 
@@ -70,19 +79,25 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let now: u32 = now.unique_saturated_into();
-		let mut touched = Vec::new();
+		let mut touched: Vec<(Vec<u8>, TaskId)> = Vec::new();
 		Self::work_as_worker(now, &mut touched);
 		Self::work_as_decryptor(now, &mut touched);
 		Self::forget_finished(&touched);
 	}
 
 	/// Evaluates and submits the results this node's worker keys owe.
-	fn work_as_worker(now: u32, touched: &mut Vec<(Vec<u8>, JobIdOf)>) {
+	fn work_as_worker(now: u32, touched: &mut Vec<(Vec<u8>, TaskId)>) {
 		for key in sp_io::crypto::sr25519_public_keys(WORKER_KEY_TYPE) {
 			let Some(worker) = WorkerKeys::<T>::get(key) else { continue };
-			for (job, ()) in Assignments::<T>::iter_prefix(&worker) {
-				touched.push((EVAL.to_vec(), job));
-				Self::work_on_evaluation(now, job, &worker, &key);
+			// Oldest first: the executor runs them in the order their deadlines fall.
+			let mut jobs: Vec<JobIdOf> = Assignments::<T>::iter_key_prefix(&worker).collect();
+			jobs.sort_unstable();
+			for job in jobs {
+				let Some(record) = Jobs::<T>::get(job) else { continue };
+				let Some(request) = Self::evaluation_request(job, &record) else { continue };
+				let id = request.task_id();
+				touched.push((EVAL.to_vec(), id));
+				Self::work_on_evaluation(now, job, id, request, &worker, &key);
 			}
 		}
 	}
@@ -90,16 +105,17 @@ impl<T: Config> Pallet<T> {
 	fn work_on_evaluation(
 		now: u32,
 		job: JobIdOf,
+		id: TaskId,
+		request: EvalRequest,
 		worker: &T::AccountId,
 		key: &tokenfactory_primitives::compute::WorkerKey,
 	) {
-		let Some(record) = Jobs::<T>::get(job) else { return };
-		let storage_key = local_key(EVAL, job);
+		let storage_key = local_key(EVAL, &id);
 		let store = StorageValueRef::persistent(&storage_key);
 		let mut task: LocalTask<EvalOutput> = store.get().ok().flatten().unwrap_or_default();
 		let Some(output) =
-			Self::poll(now, job, &mut task, tokenfactory_executor::evaluation_status, || {
-				Self::evaluation_request(job, &record).map(tokenfactory_executor::submit_evaluation)
+			Self::poll(now, job, id, &mut task, tokenfactory_executor::evaluation_status, || {
+				tokenfactory_executor::submit_evaluation(request)
 			})
 		else {
 			store.set(&task);
@@ -178,7 +194,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Reveals the jobs awaiting a reveal that this node's decryption keys can decrypt.
-	fn work_as_decryptor(now: u32, touched: &mut Vec<(Vec<u8>, JobIdOf)>) {
+	fn work_as_decryptor(now: u32, touched: &mut Vec<(Vec<u8>, TaskId)>) {
 		let keys = tokenfactory_executor::decryption_keys();
 		if keys.is_empty() {
 			return;
@@ -188,42 +204,46 @@ impl<T: Config> Pallet<T> {
 			if !keys.contains(&record.key_commitment) {
 				continue;
 			}
-			touched.push((REVEAL.to_vec(), job));
-			Self::work_on_reveal(now, job, &record);
+			let Some(request) = Self::reveal_request(job, &record) else { continue };
+			let id = request.task_id();
+			touched.push((REVEAL.to_vec(), id));
+			Self::work_on_reveal(now, job, id, request);
 		}
 	}
 
-	fn work_on_reveal(now: u32, job: JobIdOf, record: &Job<T>) {
-		let JobStatus::AwaitingReveal { digest, .. } = record.status else { return };
-		let storage_key = local_key(REVEAL, job);
+	/// The decryptor's request for `job`, awaiting its reveal.
+	fn reveal_request(job: JobIdOf, record: &Job<T>) -> Option<RevealRequest> {
+		let JobStatus::AwaitingReveal { digest, .. } = record.status else { return None };
+		let results = record
+			.workers
+			.iter()
+			.filter_map(|assignment| assignment.result)
+			.filter(|result| result.digest == digest)
+			.map(|result| BlobRef {
+				key: tokenfactory_primitives::compute::result_offchain_key(job, &result.blob_hash),
+				hash: result.blob_hash,
+				size: 0,
+			})
+			.collect();
+		Some(RevealRequest {
+			job,
+			key_commitment: record.key_commitment,
+			digest,
+			results,
+			circuit_blocks: record.circuit_blocks,
+			consumer_key: record.consumer_key,
+			genesis_hash: Self::genesis_bytes(),
+		})
+	}
+
+	fn work_on_reveal(now: u32, job: JobIdOf, id: TaskId, request: RevealRequest) {
+		let storage_key = local_key(REVEAL, &id);
 		let store = StorageValueRef::persistent(&storage_key);
 		let mut task: LocalTask<RevealOutput> = store.get().ok().flatten().unwrap_or_default();
-		let request = || {
-			let results = record
-				.workers
-				.iter()
-				.filter_map(|assignment| assignment.result)
-				.filter(|result| result.digest == digest)
-				.map(|result| BlobRef {
-					key: tokenfactory_primitives::compute::result_offchain_key(
-						job,
-						&result.blob_hash,
-					),
-					hash: result.blob_hash,
-					size: 0,
-				})
-				.collect();
-			Some(tokenfactory_executor::submit_reveal(RevealRequest {
-				job,
-				key_commitment: record.key_commitment,
-				digest,
-				results,
-				circuit_blocks: record.circuit_blocks,
-				consumer_key: record.consumer_key,
-			}))
-		};
 		let Some(output) =
-			Self::poll(now, job, &mut task, tokenfactory_executor::reveal_status, request)
+			Self::poll(now, job, id, &mut task, tokenfactory_executor::reveal_status, || {
+				tokenfactory_executor::submit_reveal(request)
+			})
 		else {
 			store.set(&task);
 			return;
@@ -239,8 +259,15 @@ impl<T: Config> Pallet<T> {
 			log::error!(target: LOG_TARGET, "job {job}: the reveal exceeds the chain's size limits");
 			return;
 		};
-		let call =
-			Call::<T>::reveal { job, result_commitment: output.result_commitment, sealed, proof };
+		let call = Call::<T>::reveal {
+			job,
+			result_commitment: output.result_commitment,
+			sealed,
+			proof,
+			signature: tokenfactory_primitives::compute::DecryptorSignature::from_raw(
+				output.signature,
+			),
+		};
 		Self::send(job, "reveal", call);
 		task.sent_at = Some(now);
 		store.set(&task);
@@ -251,14 +278,18 @@ impl<T: Config> Pallet<T> {
 	fn poll<Output: Clone>(
 		now: u32,
 		job: JobIdOf,
+		id: TaskId,
 		task: &mut LocalTask<Output>,
-		status: impl Fn(JobIdOf) -> TaskStatus<Output>,
-		submit: impl FnOnce() -> Option<Result<(), ExecutorError>>,
+		status: impl Fn(TaskId) -> TaskStatus<Output>,
+		submit: impl FnOnce() -> Result<(), ExecutorError>,
 	) -> Option<Output> {
 		if let Some(output) = &task.output {
 			return Some(output.clone());
 		}
-		match status(job) {
+		if task.failures >= MAX_FAILURES {
+			return None;
+		}
+		match status(id) {
 			TaskStatus::Done(output) => {
 				task.output = Some(output.clone());
 				Some(output)
@@ -266,9 +297,12 @@ impl<T: Config> Pallet<T> {
 			TaskStatus::Running => None,
 			TaskStatus::Failed(reason) => {
 				if task.failed_at.is_none() {
+					task.failures = task.failures.saturating_add(1);
 					log::error!(
 						target: LOG_TARGET,
-						"job {job}: the executor failed: {}",
+						"job {job}: the executor failed ({} of {MAX_FAILURES}{}): {}",
+						task.failures,
+						if task.failures >= MAX_FAILURES { ", given up" } else { "" },
 						core::str::from_utf8(&reason).unwrap_or("(not UTF-8)")
 					);
 					task.failed_at = Some(now);
@@ -284,17 +318,24 @@ impl<T: Config> Pallet<T> {
 				}
 				task.failed_at = None;
 				match submit() {
-					Some(Ok(())) => {
-						log::info!(target: LOG_TARGET, "job {job}: handed to the executor")
-					}
-					Some(Err(error)) => {
+					Ok(()) => log::info!(target: LOG_TARGET, "job {job}: handed to the executor"),
+					Err(error) => {
 						log::warn!(target: LOG_TARGET, "job {job}: the executor refused: {error:?}")
 					}
-					None => {}
 				}
 				None
 			}
 		}
+	}
+
+	/// The genesis hash as the executor takes it (the same 32 bytes it encodes to).
+	fn genesis_bytes() -> [u8; 32] {
+		let mut bytes = [0u8; 32];
+		let hash = Self::genesis_hash();
+		let hash: &[u8] = hash.as_ref();
+		let len = hash.len().min(32);
+		bytes[..len].copy_from_slice(&hash[..len]);
+		bytes
 	}
 
 	/// Submits `call` as an authorized transaction.
@@ -308,14 +349,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Keeps an index of the jobs with local progress, and clears the progress of those this
 	/// node no longer works on (submitted and taken, refunded, pruned).
-	fn forget_finished(touched: &[(Vec<u8>, JobIdOf)]) {
-		let index_key = local_key(INDEX, 0);
+	fn forget_finished(touched: &[(Vec<u8>, TaskId)]) {
+		let index_key = local_key(INDEX, &[0; 32]);
 		let index_store = StorageValueRef::persistent(&index_key);
-		let known: Vec<(Vec<u8>, JobIdOf)> = index_store.get().ok().flatten().unwrap_or_default();
-		for (kind, job) in known.iter().filter(|entry| !touched.contains(entry)) {
-			StorageValueRef::persistent(&local_key(kind, *job)).clear();
+		let known: Vec<(Vec<u8>, TaskId)> = index_store.get().ok().flatten().unwrap_or_default();
+		for (kind, task) in known.iter().filter(|entry| !touched.contains(entry)) {
+			StorageValueRef::persistent(&local_key(kind, task)).clear();
 		}
-		let mut current: Vec<(Vec<u8>, JobIdOf)> = touched.to_vec();
+		let mut current: Vec<(Vec<u8>, TaskId)> = touched.to_vec();
 		current.truncate(MAX_LOCAL_JOBS);
 		index_store.set(&current);
 	}

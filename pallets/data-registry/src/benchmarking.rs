@@ -15,6 +15,11 @@ use polkadot_sdk::*;
 use sp_runtime::traits::{Bounded, Saturating};
 use tokenfactory_primitives::datasets::{ColumnWidth, ProgramKind};
 
+/// A decryptor key for the benchmarks' key sets.
+fn decryptor() -> tokenfactory_primitives::compute::DecryptorKey {
+	tokenfactory_primitives::compute::DecryptorKey::from_raw([8; 32])
+}
+
 fn funded<T: Config>(name: &'static str) -> T::AccountId {
 	let who: T::AccountId = account(name, 0, 0);
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
@@ -52,6 +57,7 @@ fn ready_key_set<T: Config>(owner: &T::AccountId, b: u32) -> KeySetId {
 		owner.clone(),
 		1,
 		[7; 32],
+		decryptor(),
 		BoundedVec::try_from(manifest).expect("b is within MaxKeySetBlobs"),
 	)
 	.is_ok());
@@ -151,7 +157,7 @@ mod benchmarks {
 		let manifest: Vec<BlobSpec> = key_blobs(b).into_iter().map(|(spec, _)| spec).collect();
 		let manifest = BoundedVec::try_from(manifest).expect("within the bound");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), 1, [7; 32], manifest);
+		_(RawOrigin::Signed(owner), 1, [7; 32], decryptor(), manifest);
 		assert!(KeySets::<T>::contains_key(0));
 	}
 

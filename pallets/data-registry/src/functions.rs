@@ -20,6 +20,7 @@ use sp_runtime::{
 	DispatchError, DispatchResult,
 };
 use tokenfactory_primitives::{
+	compute::DecryptorKey,
 	datasets::{
 		blob_offchain_key, BlobIndex, BlobInfo, BlobKind, BlobSpec, BlobTarget, DataCatalog,
 		DatasetId, DatasetStatus, JobRefusal, JobTerms, KeySetId, ProgramKind, RevenueDestination,
@@ -38,6 +39,7 @@ impl<T: Config> Pallet<T> {
 		owner: T::AccountId,
 		parameter_set: u32,
 		key_commitment: [u8; 32],
+		decryptor: DecryptorKey,
 		blobs: BoundedVec<BlobSpec, T::MaxKeySetBlobs>,
 	) -> Result<KeySetId, DispatchError> {
 		Self::ensure_valid_manifest(&blobs, true)?;
@@ -56,6 +58,7 @@ impl<T: Config> Pallet<T> {
 			deposit: Zero::zero(),
 			parameter_set,
 			key_commitment,
+			decryptor: Some(decryptor),
 			blob_count,
 			missing: blob_count,
 			datasets: 0,
@@ -68,6 +71,24 @@ impl<T: Config> Pallet<T> {
 		KeySets::<T>::insert(key_set, record);
 		Self::deposit_event(Event::KeySetRegistered { key_set, owner, blobs: blob_count });
 		Ok(key_set)
+	}
+
+	/// Sets the decryptor key of `owner`'s `key_set` (the key its reveals must be signed with).
+	///
+	/// # Errors
+	/// [`Error::UnknownKeySet`], [`Error::NotKeySetOwner`].
+	pub fn do_set_decryptor(
+		owner: T::AccountId,
+		key_set: KeySetId,
+		decryptor: DecryptorKey,
+	) -> DispatchResult {
+		KeySets::<T>::try_mutate(key_set, |record| {
+			let record = record.as_mut().ok_or(Error::<T>::UnknownKeySet)?;
+			ensure!(record.owner == owner, Error::<T>::NotKeySetOwner);
+			record.decryptor = Some(decryptor);
+			Self::deposit_event(Event::DecryptorSet { key_set, decryptor });
+			Ok(())
+		})
 	}
 
 	/// Retires `owner`'s unused key set: clears its manifest and blobs, returns the deposit.
@@ -614,6 +635,10 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 			key_set: record.key_set,
 			key_commitment,
 		})
+	}
+
+	fn decryptor(key_set: KeySetId) -> Option<DecryptorKey> {
+		KeySets::<T>::get(key_set).and_then(|record| record.decryptor)
 	}
 
 	fn job_started(dataset: DatasetId) {

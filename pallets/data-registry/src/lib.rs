@@ -70,6 +70,7 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod functions;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -97,10 +98,10 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use tokenfactory_primitives::revenue::RevenueSink;
+	use tokenfactory_primitives::{compute::DecryptorKey, revenue::RevenueSink};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The data-registry pallet.
 	#[pallet::pallet]
@@ -235,6 +236,13 @@ pub mod pallet {
 			owner: T::AccountId,
 			/// Blobs in its manifest.
 			blobs: u32,
+		},
+		/// The owner set the decryptor key of a key set.
+		DecryptorSet {
+			/// The key set.
+			key_set: KeySetId,
+			/// The key its reveals must be signed with.
+			decryptor: DecryptorKey,
 		},
 		/// Every blob of a key set is present: datasets may be registered under it.
 		KeySetReady {
@@ -425,18 +433,20 @@ pub mod pallet {
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
-		/// Registers a key set: the FHE parameter set, the secret-key commitment and the
-		/// manifest of its key material.
+		/// Registers a key set: the FHE parameter set, the secret-key commitment, the key its
+		/// decryptor signs reveals with, and the manifest of its key material.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_key_set(blobs.len() as u32))]
 		pub fn register_key_set(
 			origin: OriginFor<T>,
 			parameter_set: u32,
 			key_commitment: [u8; 32],
+			decryptor: DecryptorKey,
 			blobs: BoundedVec<BlobSpec, T::MaxKeySetBlobs>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register_key_set(owner, parameter_set, key_commitment, blobs).map(|_| ())
+			Self::do_register_key_set(owner, parameter_set, key_commitment, decryptor, blobs)
+				.map(|_| ())
 		}
 
 		/// Retires an unused key set: removes its manifest and blobs and returns its deposit.
@@ -549,6 +559,21 @@ pub mod pallet {
 		pub fn reap(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_reap(dataset)
+		}
+
+		/// Sets the key the owner's decryptor signs reveals with for `key_set` (for a key set
+		/// registered before decryptor keys existed, or to move the decryptor to a new key).
+		#[pallet::call_index(12)]
+		// One key set read and written: bounded by `pause`'s measured weight (two reads, one
+		// write).
+		#[pallet::weight(T::WeightInfo::pause())]
+		pub fn set_decryptor(
+			origin: OriginFor<T>,
+			key_set: KeySetId,
+			decryptor: DecryptorKey,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_set_decryptor(owner, key_set, decryptor)
 		}
 	}
 }

@@ -152,6 +152,11 @@ pub const INITIAL_BALANCE: Balance = 1_000_000;
 pub fn account(seed: u8) -> AccountId32 {
 	AccountId32::new([seed; 32])
 }
+/// The decryptor key of the key sets the tests register.
+pub fn decryptor() -> tokenfactory_primitives::compute::DecryptorKey {
+	tokenfactory_primitives::compute::DecryptorKey::from_raw([8; 32])
+}
+
 /// The data owner in most tests.
 pub fn hospital() -> AccountId32 {
 	account(1)
@@ -320,6 +325,7 @@ pub fn ready_key_set(owner: &AccountId32) -> KeySetId {
 		RuntimeOrigin::signed(owner.clone()),
 		1,
 		[7; 32],
+		decryptor(),
 		key_manifest()
 	));
 	for (index, bytes) in key_blobs().into_iter().enumerate() {

@@ -8,6 +8,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::*;
 use scale_info::TypeInfo;
+use tokenfactory_primitives::compute::DecryptorKey;
 use tokenfactory_primitives::datasets::{
 	ColumnWidth, DatasetStatus, KeySetId, ProgramKind, ProgramPolicy,
 };
@@ -154,6 +155,10 @@ pub struct KeySet<T: Config> {
 	/// A SNARK-friendly commitment to the LWE secret key: the public input that ties a
 	/// decryption proof to this key set.
 	pub key_commitment: [u8; 32],
+	/// The key the owner's decryptor signs reveals with: a reveal of a job on a dataset under
+	/// this key set is valid only with its signature. `None` only for key sets registered
+	/// before decryptor keys existed, until the owner sets one.
+	pub decryptor: Option<DecryptorKey>,
 	/// Blobs in the manifest.
 	pub blob_count: u32,
 	/// Blobs not uploaded yet.

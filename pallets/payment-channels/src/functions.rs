@@ -16,7 +16,7 @@ use sp_runtime::{
 	traits::{CheckedAdd, CheckedSub, Saturating, Zero},
 	DispatchError, DispatchResult,
 };
-use tokenfactory_primitives::voucher::{ChannelCharger, ChannelId, Charge, Voucher};
+use tokenfactory_primitives::voucher::{ChannelCharger, ChannelId, JobVoucher, Voucher};
 
 impl<T: Config> Pallet<T> {
 	/// The domain a voucher is signed for: this chain's genesis hash.
@@ -58,6 +58,8 @@ impl<T: Config> Pallet<T> {
 				payee: payee.clone(),
 				deposit,
 				settled: Zero::zero(),
+				charged: Zero::zero(),
+				job_nonce: 0,
 				storage_deposit,
 				closes_at: None,
 			},
@@ -179,7 +181,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(voucher.amount > channel.settled, Error::<T>::VoucherNotAboveSettled);
-		ensure!(voucher.amount <= channel.deposit, Error::<T>::VoucherExceedsDeposit);
+		ensure!(voucher.amount <= channel.claimable_up_to(), Error::<T>::VoucherExceedsDeposit);
 		ensure!(
 			voucher.verify(&Self::genesis_hash(), signature, &channel.payer),
 			Error::<T>::InvalidVoucherSignature
@@ -259,38 +261,56 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// See [`ChannelCharger::charge`].
+	/// See [`ChannelCharger::charge_job`]. Cheap checks come first, the signature last.
 	///
 	/// # Errors
-	/// [`Error::ReservedHoldReason`], [`Error::ChannelNotFound`], [`Error::NotPayee`], and
-	/// those of [`Self::settle`].
-	pub fn do_charge(
+	/// [`Error::ReservedHoldReason`], [`Error::ChannelNotFound`], [`Error::NotPayee`],
+	/// [`Error::ChannelClosing`], [`Error::VoucherForAnotherJob`], [`Error::JobNonceSpent`],
+	/// [`Error::PriceAboveVoucherMaximum`], [`Error::VoucherExceedsDeposit`],
+	/// [`Error::InvalidVoucherSignature`].
+	pub fn do_charge_job(
 		payee: &T::AccountId,
-		voucher: &Voucher<BalanceOf<T>>,
+		voucher: &JobVoucher<BalanceOf<T>>,
 		signature: &T::VoucherSignature,
+		job: &[u8; 32],
+		price: BalanceOf<T>,
 		reason: &T::RuntimeHoldReason,
-	) -> Result<Charge<T::AccountId, BalanceOf<T>>, DispatchError> {
+	) -> Result<T::AccountId, DispatchError> {
 		Self::ensure_foreign_reason(reason)?;
 		let mut channel = Channels::<T>::get(voucher.channel).ok_or(Error::<T>::ChannelNotFound)?;
 		ensure!(channel.payee == *payee, Error::<T>::NotPayee);
-		let amount = Self::settle(&mut channel, voucher, signature)?;
-		T::Currency::release(
-			&HoldReason::ChannelDeposit.into(),
-			&channel.payer,
-			amount,
-			Precision::Exact,
-		)?;
-		T::Currency::hold(reason, &channel.payer, amount)?;
-		let settled = channel.settled;
+		// A closing channel's deposit is the payee's last guarantee for its claims.
+		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
+		ensure!(voucher.job == *job, Error::<T>::VoucherForAnotherJob);
+		ensure!(voucher.nonce > channel.job_nonce, Error::<T>::JobNonceSpent);
+		ensure!(price <= voucher.max_price, Error::<T>::PriceAboveVoucherMaximum);
+		ensure!(price <= channel.unsettled(), Error::<T>::VoucherExceedsDeposit);
+		ensure!(
+			voucher.verify(&Self::genesis_hash(), signature, &channel.payer),
+			Error::<T>::InvalidVoucherSignature
+		);
+		channel.job_nonce = voucher.nonce;
+		channel.charged = channel.charged.checked_add(&price).ok_or(Error::<T>::Overflow)?;
+		if !price.is_zero() {
+			T::Currency::release(
+				&HoldReason::ChannelDeposit.into(),
+				&channel.payer,
+				price,
+				Precision::Exact,
+			)?;
+			T::Currency::hold(reason, &channel.payer, price)?;
+		}
 		let payer = channel.payer.clone();
+		let charged = channel.charged;
 		Channels::<T>::insert(voucher.channel, channel);
 		Self::deposit_event(Event::Charged {
 			channel: voucher.channel,
 			payer: payer.clone(),
-			amount,
-			settled,
+			amount: price,
+			nonce: voucher.nonce,
+			charged,
 		});
-		Ok(Charge { payer, amount })
+		Ok(payer)
 	}
 
 	/// See [`ChannelCharger::refund`].
@@ -353,7 +373,10 @@ impl<T: Config> Pallet<T> {
 		let mut books: BTreeMap<T::AccountId, PayerBooks<BalanceOf<T>>> = BTreeMap::new();
 		for (id, channel) in Channels::<T>::iter() {
 			ensure!(id < next_channel, "a channel id is at or above NextChannelId");
-			ensure!(channel.settled <= channel.deposit, "a channel settled more than its deposit");
+			ensure!(
+				channel.settled.saturating_add(channel.charged) <= channel.deposit,
+				"a channel settled and charged more than its deposit"
+			);
 			ensure!(channel.payer != channel.payee, "a channel pays its own payer");
 			let entry = books.entry(channel.payer.clone()).or_default();
 			entry.channels = entry.channels.saturating_add(1);
@@ -394,14 +417,16 @@ impl<T: Config> ChannelCharger<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	type Signature = T::VoucherSignature;
 	type Reason = T::RuntimeHoldReason;
 
-	fn charge(
+	fn charge_job(
 		payee: &T::AccountId,
-		voucher: &Voucher<BalanceOf<T>>,
+		voucher: &JobVoucher<BalanceOf<T>>,
 		signature: &Self::Signature,
+		job: &[u8; 32],
+		price: BalanceOf<T>,
 		reason: &Self::Reason,
-	) -> Result<Charge<T::AccountId, BalanceOf<T>>, DispatchError> {
+	) -> Result<T::AccountId, DispatchError> {
 		// Called from other pallets' code: all or nothing, whatever the caller's transaction.
-		with_storage_layer(|| Self::do_charge(payee, voucher, signature, reason))
+		with_storage_layer(|| Self::do_charge_job(payee, voucher, signature, job, price, reason))
 	}
 
 	fn refund(

@@ -14,14 +14,18 @@
 //! difference to the amount already settled, so an older voucher is harmless.
 //!
 //! Other pallets charge a channel directly through [`ChannelCharger`] (implemented by
-//! [`Pallet`]): a compute job carries a voucher, and the delta moves from the channel into the
-//! job's escrow hold; a refund puts it back.
+//! [`Pallet`]): a compute job carries a [`JobVoucher`] that names the job's terms, and the job's
+//! price moves from the channel into the job's escrow hold; a refund puts it back.
 //!
 //! ## Terminology
 //!
 //! - **Deposit**: everything ever committed to the channel (opening deposit, top-ups, refunds).
-//! - **Settled**: the highest voucher amount claimed or charged so far. The channel's hold is
-//!   `deposit - settled`.
+//! - **Lanes**: a channel keeps the payee's claims and the jobs it pays apart. **Settled** is
+//!   the claim lane: the highest plain voucher amount claimed. **Charged** is the job lane:
+//!   what [`JobVoucher`]s moved into job escrows; each job voucher carries a nonce above the
+//!   channel's last, so it pays once. The channel's hold is `deposit - settled - charged`; a job
+//!   charge never moves the claim counter, so a payee's off-chain voucher keeps its worth, and
+//!   a refunded job's price comes back into the deposit.
 //! - **Challenge period**: after the payer asks to close ([`Pallet::request_close`]), the payee
 //!   has [`Config::ChallengePeriod`] blocks to claim its latest voucher; then anyone may
 //!   finalize the close and the rest returns to the payer.
@@ -45,7 +49,7 @@
 //! None. Limits are [`Config`] constants.
 //!
 //! ### For other pallets
-//! - [`ChannelCharger::charge`] / [`ChannelCharger::refund`].
+//! - [`ChannelCharger::charge_job`] / [`ChannelCharger::refund`].
 //!
 //! ## Timeouts
 //!
@@ -59,13 +63,14 @@
 extern crate alloc;
 
 pub use pallet::*;
-pub use tokenfactory_primitives::voucher::{ChannelCharger, ChannelId, Charge, Voucher};
+pub use tokenfactory_primitives::voucher::{ChannelCharger, ChannelId, JobVoucher, Voucher};
 pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod functions;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -94,7 +99,7 @@ pub mod pallet {
 	use sp_runtime::traits::{IdentifyAccount, StaticLookup, Verify, Zero};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The payment-channels pallet.
 	#[pallet::pallet]
@@ -204,16 +209,18 @@ pub mod pallet {
 			/// The channel's settled amount now.
 			settled: BalanceOf<T>,
 		},
-		/// A voucher was charged into another pallet's hold (see [`ChannelCharger`]).
+		/// A job voucher was charged into another pallet's hold (see [`ChannelCharger`]).
 		Charged {
 			/// The channel.
 			channel: ChannelId,
 			/// Whose funds were moved into the caller's hold.
 			payer: T::AccountId,
-			/// What was moved.
+			/// What was moved: the job's price.
 			amount: BalanceOf<T>,
-			/// The channel's settled amount now.
-			settled: BalanceOf<T>,
+			/// The job voucher's nonce, now the channel's last.
+			nonce: u64,
+			/// Everything job vouchers have charged on the channel now.
+			charged: BalanceOf<T>,
 		},
 		/// An earlier charge was handed back.
 		Refunded {
@@ -280,8 +287,14 @@ pub mod pallet {
 		InvalidVoucherSignature,
 		/// The voucher's amount does not exceed the channel's settled amount: it pays nothing.
 		VoucherNotAboveSettled,
-		/// The voucher's amount exceeds the channel's deposit.
+		/// The voucher's amount exceeds what the channel's deposit still covers.
 		VoucherExceedsDeposit,
+		/// The job voucher names other job terms than the job it was submitted with.
+		VoucherForAnotherJob,
+		/// The job voucher's nonce is not above the channel's last one: it was spent already.
+		JobNonceSpent,
+		/// The job costs more than the job voucher's maximum price.
+		PriceAboveVoucherMaximum,
 		/// A charge or refund named a hold reason this pallet uses for its own accounting.
 		ReservedHoldReason,
 		/// An amount or id overflowed.

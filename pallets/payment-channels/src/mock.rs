@@ -13,7 +13,7 @@ use sp_runtime::{
 	traits::{IdentifyAccount, IdentityLookup},
 	AccountId32, BuildStorage, MultiSignature, MultiSigner,
 };
-use tokenfactory_primitives::voucher::{ChannelId, Voucher};
+use tokenfactory_primitives::voucher::{ChannelId, JobVoucher, Voucher};
 
 /// The utility token's balance type in the mock.
 pub type Balance = u128;
@@ -112,10 +112,19 @@ impl Key {
 		voucher: &Voucher<Balance>,
 		genesis: &sp_core::H256,
 	) -> MultiSignature {
-		voucher.using_payload(genesis, |payload| match self {
+		voucher.using_payload(genesis, |payload| self.sign_bytes(payload))
+	}
+
+	/// Signs a job voucher for the mock chain.
+	pub fn sign_job(&self, voucher: &JobVoucher<Balance>) -> MultiSignature {
+		voucher.using_payload(&PaymentChannels::genesis_hash(), |payload| self.sign_bytes(payload))
+	}
+
+	fn sign_bytes(&self, payload: &[u8]) -> MultiSignature {
+		match self {
 			Key::Sr25519(pair) => MultiSignature::from(pair.sign(payload)),
 			Key::Ed25519(pair) => MultiSignature::from(pair.sign(payload)),
-		})
+		}
 	}
 }
 

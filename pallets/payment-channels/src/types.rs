@@ -13,8 +13,15 @@ pub struct Channel<AccountId, Balance, BlockNumber> {
 	pub payee: AccountId,
 	/// Everything committed to the channel: the opening deposit, top-ups and refunded charges.
 	pub deposit: Balance,
-	/// The highest voucher amount claimed or charged so far; never above `deposit`.
+	/// The claim lane: the highest plain voucher amount the payee has claimed. Job charges
+	/// never move it.
 	pub settled: Balance,
+	/// The job lane: everything job vouchers have moved out of the deposit into job escrows
+	/// (a refund puts the amount back into `deposit`, so this only grows).
+	pub charged: Balance,
+	/// The job lane's counter: the nonce of the last job voucher charged. A job voucher must
+	/// carry a higher one, so each pays once.
+	pub job_nonce: u64,
 	/// The storage deposit held for this record, as it was when the channel opened (so that
 	/// a later change of the constant refunds exactly what was taken).
 	pub storage_deposit: Balance,
@@ -24,8 +31,13 @@ pub struct Channel<AccountId, Balance, BlockNumber> {
 }
 
 impl<AccountId, Balance: Saturating + Copy, BlockNumber> Channel<AccountId, Balance, BlockNumber> {
-	/// What is still held for the channel: `deposit - settled`.
+	/// What is still held for the channel: `deposit - settled - charged`.
 	pub fn unsettled(&self) -> Balance {
-		self.deposit.saturating_sub(self.settled)
+		self.deposit.saturating_sub(self.settled).saturating_sub(self.charged)
+	}
+
+	/// The highest plain voucher amount the payee can claim now: `deposit - charged`.
+	pub fn claimable_up_to(&self) -> Balance {
+		self.deposit.saturating_sub(self.charged)
 	}
 }

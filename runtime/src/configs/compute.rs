@@ -33,6 +33,13 @@ const ROWS_PER_TIMEOUT_BLOCK: u32 = 2;
 const REVEAL_TIMEOUT: BlockNumber = prod_or_fast!(10 * MINUTES, 30);
 /// A day to read a finished job's sealed result from state (an hour of blocks otherwise).
 const JOB_RETENTION: BlockNumber = prod_or_fast!(DAYS, 60);
+/// Every job costs its submitter a tenth of a token on top of its price, refunded or not: the
+/// least a flood of jobs on free or never-revealed datasets costs (a worker's evaluation of
+/// even a small table takes seconds of two cores).
+const JOB_FEE: Balance = UNIT / 10;
+/// A worker is assigned at most four jobs at once: with the result timeout's allowance per
+/// job, a queue of four is still through well within a day.
+const MAX_OPEN_JOBS_PER_WORKER: u32 = 4;
 /// Up to five replicas per job (the network uses three, a dev chain one).
 pub const MAX_REPLICAS: u32 = 5;
 /// Active workers new jobs are drawn from.
@@ -59,6 +66,7 @@ parameter_types! {
 	pub const ResultTimeout: BlockNumber = RESULT_TIMEOUT;
 	pub const RowsPerTimeoutBlock: u32 = ROWS_PER_TIMEOUT_BLOCK;
 	pub const RevealTimeout: BlockNumber = REVEAL_TIMEOUT;
+	pub const JobFee: Balance = JOB_FEE;
 	pub const JobRetention: BlockNumber = JOB_RETENTION;
 	/// The workers share a fifth of every call: FHE evaluation is the expensive part.
 	pub const WorkerShare: Perbill = Perbill::from_percent(20);
@@ -82,6 +90,8 @@ impl pallet_compute::Config for Runtime {
 	type UnbondingDelay = UnbondingDelay;
 	type ResultTimeout = ResultTimeout;
 	type RowsPerTimeoutBlock = RowsPerTimeoutBlock;
+	type JobFee = JobFee;
+	type MaxOpenJobsPerWorker = ConstU32<MAX_OPEN_JOBS_PER_WORKER>;
 	type RevealTimeout = RevealTimeout;
 	type JobRetention = JobRetention;
 	type MaxReplicas = ConstU32<MAX_REPLICAS>;
@@ -198,7 +208,10 @@ pub struct ComputeBenchmarks;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_compute::BenchmarkHelper<crate::AccountId> for ComputeBenchmarks {
-	fn active_dataset(owner: &crate::AccountId) -> tokenfactory_primitives::datasets::DatasetId {
+	fn active_dataset(
+		owner: &crate::AccountId,
+		decryptor: tokenfactory_primitives::compute::DecryptorKey,
+	) -> tokenfactory_primitives::datasets::DatasetId {
 		use alloc::vec;
 		use pallet_data_registry::{
 			BlobKind, BlobSpec, BlobTarget, Column, DatasetDescription, DatasetTerms, ProgramPolicy,
@@ -227,6 +240,7 @@ impl pallet_compute::BenchmarkHelper<crate::AccountId> for ComputeBenchmarks {
 				owner.clone(),
 				1,
 				[7; 32],
+				decryptor,
 				key_blobs
 					.iter()
 					.map(|(kind, bytes)| spec(*kind, bytes))

@@ -1,14 +1,13 @@
-//! Attacks on the compute pallet as committed. Each test asserts the secure behaviour, so each
-//! FAILS on the code it was written against: the failure is the attack succeeding.
+//! What a hostile party tries against compute jobs, one test per attack. Each ran against the
+//! code before the fix and failed there.
 
-use crate::{mock::*, AwaitingReveal, JobStatus, Jobs, Workers};
-use frame_support::{assert_ok, traits::fungible::InspectHold};
+use crate::{mock::*, Error, Event, JobStatus, Jobs, PaymentSource, WorkerStatus, Workers};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use polkadot_sdk::*;
-use tokenfactory_primitives::{compute::Payment, programs::Program};
-
-fn bond_held(name: &str) -> Balance {
-	Balances::balance_on_hold(&crate::HoldReason::WorkerBond.into(), &account(name))
-}
+use tokenfactory_primitives::{
+	compute::Payment,
+	programs::{BoundedList, Program, Query},
+};
 
 /// A job on which w1, w2 and w3 agreed on `result_of(1)`.
 fn agreed_job() -> u64 {
@@ -19,139 +18,353 @@ fn agreed_job() -> u64 {
 	job
 }
 
-/// The block author (or anyone watching the pool) keeps the valid proof and commitment of an
-/// owner's reveal but swaps the sealed answer for junk: the proof does not bind `sealed`.
+fn awaiting(job: u64) -> bool {
+	matches!(Jobs::<Test>::get(job).map(|job| job.status), Some(JobStatus::AwaitingReveal { .. }))
+}
+
+fn bond_held(name: &str) -> Balance {
+	Balances::balance_on_hold(&crate::HoldReason::WorkerBond.into(), &account(name))
+}
+
+fn count_query() -> Query {
+	Query { program: Program::Count, filter: BoundedList::empty(), min_cohort: 0 }
+}
+
+// --- The reveal --------------------------------------------------------------------------------
+
 #[test]
 fn block_author_swaps_the_sealed_answer() {
 	build_and_execute(|| {
 		let job = agreed_job();
 		let (digest, _) = result_of(1);
-		let commitment = [42; 32];
-		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
-		let result = dispatch_authorized(crate::Call::<Test>::reveal {
+		// The owner's reveal, seen in the pool, resubmitted with junk instead of the answer.
+		let swapped = reveal_call(job, digest, &[0xde, 0xad, 0xbe], &[1, 2, 3]);
+		assert_noop!(dispatch_authorized(swapped), refused(Error::<Test>::BadRevealSignature));
+		assert!(awaiting(job));
+		// The owner's own reveal still goes through, and the consumer gets the signed bytes.
+		assert_ok!(reveal(job, digest));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::Revealed { sealed, .. }) if sealed.to_vec() == vec![1, 2, 3]
+		));
+	});
+}
+
+#[test]
+fn stranger_reveals_with_a_valid_proof_and_its_own_signature() {
+	build_and_execute(|| {
+		let job = agreed_job();
+		let (digest, _) = result_of(1);
+		let mut call = reveal_call(job, digest, &[1, 2, 3], &[1, 2, 3]);
+		if let crate::Call::reveal { signature, .. } = &mut call {
+			*signature = sign_reveal(&pair("other"), job, [42; 32], &[1, 2, 3], CONSUMER_KEY);
+		}
+		assert_noop!(dispatch_authorized(call), refused(Error::<Test>::BadRevealSignature));
+		assert!(awaiting(job));
+		run_to_block(1 + REVEAL_TIMEOUT);
+	});
+}
+
+#[test]
+fn stranger_makes_every_node_verify_a_junk_proof() {
+	build_and_execute(|| {
+		let job = agreed_job();
+		let before = MockVerifier::verifications();
+		// Junk proof and junk signature: refused on the signature, before any pairing.
+		let junk = crate::Call::<Test>::reveal {
 			job,
-			result_commitment: commitment,
-			sealed: vec![0xde; 3].try_into().expect("bounded"),
-			proof: proof.try_into().expect("bounded"),
-		});
-		assert!(
-			result.is_err(),
-			"a reveal whose sealed bytes were swapped for junk was accepted: {result:?}"
-		);
-		assert!(
-			matches!(
-				Jobs::<Test>::get(job).map(|job| job.status),
-				Some(JobStatus::AwaitingReveal { .. })
-			) && AwaitingReveal::<Test>::contains_key(job),
-			"the job no longer awaits its reveal after a junk reveal"
+			result_commitment: [42; 32],
+			sealed: vec![1].try_into().expect("bounded"),
+			proof: vec![0; 192].try_into().expect("bounded"),
+			signature: sp_core::sr25519::Signature::from_raw([0; 64]),
+		};
+		assert_noop!(dispatch_authorized(junk), refused(Error::<Test>::BadRevealSignature));
+		assert_eq!(MockVerifier::verifications(), before, "no proof was verified");
+		run_to_block(1 + REVEAL_TIMEOUT);
+	});
+}
+
+#[test]
+fn consumer_pays_for_a_dataset_nobody_can_reveal() {
+	build_and_execute(|| {
+		MockCatalog::set_decryptor(None);
+		assert_noop!(
+			Compute::submit_job(
+				RuntimeOrigin::signed(consumer()),
+				0,
+				mean_query(),
+				Payment::FreeBalance,
+				CONSUMER_KEY
+			),
+			Error::<Test>::NoDecryptor
 		);
 	});
 }
 
-/// A voucher seen in the pool is replayed by someone else, for their own query and their own
-/// sealing key: the channel pays, the attacker gets the answer.
+// --- Vouchers ----------------------------------------------------------------------------------
+
 #[test]
 fn pool_watcher_spends_a_voucher_on_their_own_query() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
-		let (voucher, signature) = voucher(&payer, channel, PRICE);
-		let mut query = mean_query();
-		query.program = Program::Count;
-		// The query itself is fine: a refusal can only be about the payment.
-		assert_ok!(Compute::quote(0, query.clone()));
-		let result = Compute::submit_job(
-			RuntimeOrigin::signed(account("other")),
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+		let attacker = RuntimeOrigin::signed(account("other"));
+		// Another query, or the attacker's own sealing key: the voucher pays for neither.
+		for (query, key) in [(count_query(), CONSUMER_KEY), (mean_query(), [9; 32])] {
+			assert_noop!(
+				Compute::submit_job(
+					attacker.clone(),
+					0,
+					query,
+					Payment::Voucher { voucher, signature: signature.clone() },
+					key
+				),
+				pallet_payment_channels::Error::<Test>::VoucherForAnotherJob
+			);
+		}
+		// Submitting it as the payer signed it helps the payer only: the payer is the
+		// consumer and the answer is sealed to the payer's key.
+		assert_ok!(Compute::submit_job(
+			attacker,
 			0,
-			query,
+			mean_query(),
 			Payment::Voucher { voucher, signature },
-			[9; 32],
-		);
-		assert!(
-			result.is_err(),
-			"another account spent the payer's voucher on its own query and key: {result:?}"
+			CONSUMER_KEY
+		));
+		let job = Jobs::<Test>::get(0).expect("job");
+		assert_eq!(job.consumer, account("payer"));
+		assert_eq!(job.consumer_key, CONSUMER_KEY);
+		assert_eq!(job.payment, PaymentSource::Channel(channel));
+		run_to_block(result_deadline(1) + RETENTION);
+	});
+}
+
+#[test]
+fn replayer_submits_a_job_voucher_twice() {
+	build_and_execute(|| {
+		let (payer, channel) = open_channel(10_000);
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+		let submit = |signature| {
+			Compute::submit_job(
+				RuntimeOrigin::signed(account("other")),
+				0,
+				mean_query(),
+				Payment::Voucher { voucher, signature },
+				CONSUMER_KEY,
+			)
+		};
+		assert_ok!(submit(signature.clone()));
+		assert_noop!(submit(signature), pallet_payment_channels::Error::<Test>::JobNonceSpent);
+		run_to_block(result_deadline(1) + RETENTION);
+	});
+}
+
+#[test]
+fn owner_raises_the_price_after_the_voucher_was_signed() {
+	build_and_execute(|| {
+		let (payer, channel) = open_channel(10_000);
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+		MockCatalog::update(0, |dataset| dataset.price = PRICE + 1);
+		assert_noop!(
+			Compute::submit_job(
+				RuntimeOrigin::signed(account("payer")),
+				0,
+				mean_query(),
+				Payment::Voucher { voucher, signature },
+				CONSUMER_KEY
+			),
+			pallet_payment_channels::Error::<Test>::PriceAboveVoucherMaximum
 		);
 	});
 }
 
-/// An account registers another worker's key (which it does not hold): the victim can no
-/// longer register, and the key's signatures count for the squatter.
+// --- Workers -----------------------------------------------------------------------------------
+
 #[test]
 fn squatter_registers_a_victims_worker_key() {
 	build_and_execute(|| {
-		let result = Compute::register_worker(
-			RuntimeOrigin::signed(account("other")),
+		let squatter = account("other");
+		// Without the key, the squatter can only sign with its own key...
+		let own = {
+			use codec::Encode;
+			use sp_core::Pair;
+			tokenfactory_primitives::compute::WorkerKeyProof::new(
+				Compute::genesis_hash(),
+				&squatter,
+			)
+			.using_encoded(|payload| pair("other").sign(payload))
+		};
+		// ...or replay the victim's proof, which names the victim's account.
+		for proof in [own, key_proof("w4")] {
+			assert_noop!(
+				Compute::register_worker(
+					RuntimeOrigin::signed(squatter.clone()),
+					worker_key("w4"),
+					MIN_BOND,
+					proof
+				),
+				Error::<Test>::BadKeyProof
+			);
+		}
+		// The victim registers its own key.
+		assert_ok!(Compute::register_worker(
+			RuntimeOrigin::signed(account("w4")),
 			worker_key("w4"),
 			MIN_BOND,
-		);
-		assert!(
-			result.is_err(),
-			"an account registered a worker key it does not hold (no proof of possession)"
-		);
+			key_proof("w4")
+		));
 	});
 }
 
-/// With an even replication factor one worker can split the vote 1–1 and force a refund.
 #[test]
 fn one_worker_forces_a_refund_with_an_even_split() {
 	build_and_execute(|| {
-		let result = Compute::set_replication_factor(RuntimeOrigin::root(), 2);
-		assert!(result.is_err(), "an even replication factor (ties possible) was accepted");
+		for even in [2, 4] {
+			assert_noop!(
+				Compute::set_replication_factor(RuntimeOrigin::root(), even),
+				Error::<Test>::EvenReplicationFactor
+			);
+		}
 	});
 }
 
-/// A worker slashed below the minimum is removed and gets the rest of its bond back at once:
-/// nothing is left to slash for its faults on the jobs it still has open.
+/// Three missed deadlines take w1 below the minimum bond while a fourth job, submitted a block
+/// after the third, stays open for it. Returns the open job.
+fn slash_w1_out_with_a_job_still_open() -> u64 {
+	for _ in 0..2 {
+		let job = submit_default_job();
+		assert_ok!(submit_result("w2", job, 1));
+		assert_ok!(submit_result("w3", job, 1));
+		run_to_block(result_deadline(System::block_number()));
+	}
+	let third = submit_default_job();
+	assert_ok!(submit_result("w2", third, 1));
+	assert_ok!(submit_result("w3", third, 1));
+	let deadline = result_deadline(System::block_number());
+	run_to_block(System::block_number() + 1);
+	let open = submit_default_job();
+	run_to_block(deadline);
+	assert!(matches!(
+		Workers::<Test>::get(account("w1")).map(|w| w.status),
+		Some(WorkerStatus::Unbonding { .. })
+	));
+	open
+}
+
 #[test]
 fn slashed_out_worker_takes_its_bond_at_once() {
 	build_and_execute(|| {
-		// Each missed deadline costs SLASH of a 2 * MIN_BOND bond: three leave it below MIN_BOND.
 		for _ in 0..3 {
 			let job = submit_default_job();
 			assert_ok!(submit_result("w2", job, 1));
 			assert_ok!(submit_result("w3", job, 1));
 			run_to_block(result_deadline(System::block_number()));
 		}
-		assert!(Workers::<Test>::get(account("w1")).is_none(), "w1 was not removed");
-		let remainder = MIN_BOND * 2 - 3 * SLASH;
-		assert_eq!(
-			bond_held("w1"),
-			remainder,
-			"the slashed-out worker's remaining bond was released at once instead of held"
+		assert!(matches!(
+			Workers::<Test>::get(account("w1")).map(|w| w.status),
+			Some(WorkerStatus::Unbonding { .. })
+		));
+		assert_eq!(bond_held("w1"), MIN_BOND * 2 - 3 * SLASH, "the rest of the bond stays held");
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::UnbondingNotOver
 		);
 	});
 }
 
-/// A worker slashed out while it still owes a result on another open job re-registers at
-/// once; the old job still names it and the pallet's books no longer add up.
 #[test]
 fn removed_worker_re_registers_and_corrupts_open_jobs() {
 	build_and_execute(|| {
-		// Job 0 stays open: w1 owes it a result.
-		let open = submit_default_job();
-		// Three wrong results cost w1 three slashes: it is removed on the third.
-		for _ in 0..3 {
-			let job = submit_default_job();
-			assert_ok!(submit_result("w1", job, 2));
-			assert_ok!(submit_result("w2", job, 1));
-			assert_ok!(submit_result("w3", job, 1));
-		}
-		assert!(Workers::<Test>::get(account("w1")).is_none(), "w1 was not removed");
-		assert!(
-			Jobs::<Test>::get(open).is_some_and(|job| job.result_phase_open),
-			"the other job is still open"
+		let open = slash_w1_out_with_a_job_still_open();
+		// w1 is out of the active set but still owes `open`.
+		assert!(!crate::ActiveWorkers::<Test>::get().contains(&account("w1")));
+		assert!(crate::Assignments::<Test>::contains_key(account("w1"), open));
+		assert_noop!(
+			Compute::register_worker(
+				RuntimeOrigin::signed(account("w1")),
+				worker_key("w1"),
+				MIN_BOND,
+				key_proof("w1")
+			),
+			Error::<Test>::AlreadyWorker
 		);
-		let result = Compute::register_worker(
-			RuntimeOrigin::signed(account("w1")),
-			worker_key("w1"),
-			MIN_BOND,
+		Compute::do_try_state().expect("open-job counts still match");
+		// It answers for the open job like any worker: its result counts.
+		assert_ok!(submit_result("w1", open, 1));
+		assert!(compute_events().iter().any(|event| matches!(
+			event,
+			Event::ResultSubmitted { job, worker, .. } if *job == open && *worker == account("w1")
+		)));
+	});
+}
+
+// --- Flooding ----------------------------------------------------------------------------------
+
+#[test]
+fn flooder_gets_every_job_on_a_free_dataset_refunded() {
+	build_and_execute(|| {
+		JobFee::set(&5);
+		MockCatalog::update(0, |dataset| dataset.price = 0);
+		let before = Balances::free_balance(consumer());
+		let treasury = Balances::free_balance(TreasuryAccount::get());
+		let job = submit_default_job();
+		// Nobody works on it; at the result deadline the (zero) price is refunded...
+		run_to_block(Jobs::<Test>::get(job).expect("job").result_deadline);
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::Refunded { .. })
+		));
+		// ...but the fee is not: the flood cost the flooder.
+		assert_eq!(Balances::free_balance(consumer()), before - 5);
+		assert!(Balances::free_balance(TreasuryAccount::get()) >= treasury + 5);
+	});
+}
+
+#[test]
+fn flooder_queues_more_jobs_than_a_worker_can_finish() {
+	build_and_execute(|| {
+		MaxOpenJobsPerWorker::set(&2);
+		submit_default_job();
+		submit_default_job();
+		// Every worker has two open jobs: a third is refused, nothing is taken.
+		let before = Balances::free_balance(consumer());
+		assert_noop!(
+			Compute::submit_job(
+				RuntimeOrigin::signed(consumer()),
+				0,
+				mean_query(),
+				Payment::FreeBalance,
+				CONSUMER_KEY
+			),
+			Error::<Test>::WorkersBusy
 		);
-		if result.is_ok() {
-			let state = Compute::do_try_state();
-			assert!(
-				state.is_ok(),
-				"a slashed-out worker re-registered while it still had an open job, and the \
-				 invariants broke: {state:?}"
-			);
+		assert_eq!(Balances::free_balance(consumer()), before);
+		run_to_block(result_deadline(1) * 2 + RETENTION);
+	});
+}
+
+#[test]
+fn flooder_gets_an_honest_worker_slashed_for_its_backlog() {
+	build_and_execute(|| {
+		// Three jobs in one block: each worker has them queued one after the other.
+		let jobs: Vec<u64> = (0..3).map(|_| submit_default_job()).collect();
+		let deadlines: Vec<u64> =
+			jobs.iter().map(|job| Jobs::<Test>::get(job).expect("job").result_deadline).collect();
+		// Each job is due a full allowance after the one before it.
+		assert_eq!(deadlines[0], result_deadline(1));
+		assert!(deadlines[1] >= deadlines[0] + RESULT_TIMEOUT);
+		assert!(deadlines[2] >= deadlines[1] + RESULT_TIMEOUT);
+		// A worker that works through its queue at the allowed pace meets every deadline.
+		for (job, deadline) in jobs.iter().zip(&deadlines) {
+			run_to_block(deadline - 1);
+			for worker in WORKERS {
+				assert_ok!(submit_result(worker, *job, 1));
+			}
+			assert_ok!(reveal(*job, result_of(1).0));
 		}
+		assert!(!compute_events().iter().any(|event| matches!(event, Event::WorkerSlashed { .. })));
 	});
 }

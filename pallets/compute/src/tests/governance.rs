@@ -69,7 +69,7 @@ fn invalid_replication_factor() {
 			Error::<Test>::InvalidReplicationFactor
 		);
 		assert_noop!(
-			Compute::set_replication_factor(RuntimeOrigin::root(), 6),
+			Compute::set_replication_factor(RuntimeOrigin::root(), 7),
 			Error::<Test>::InvalidReplicationFactor
 		);
 	});

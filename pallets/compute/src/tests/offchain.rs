@@ -12,42 +12,42 @@ use std::{
 	sync::{Arc, Mutex},
 };
 use tokenfactory_primitives::{
-	compute::{FieldBytes, JobId, WORKER_KEY_TYPE},
+	compute::{FieldBytes, WORKER_KEY_TYPE},
 	executor::{
 		EvalOutput, EvalRequest, Executor, ExecutorError, ExecutorExt, RevealOutput, RevealRequest,
-		TaskStatus,
+		TaskId, TaskStatus,
 	},
 };
 
 /// An executor that records requests and answers what the test says.
 #[derive(Default)]
 struct StandIn {
-	evaluations: Mutex<BTreeMap<JobId, TaskStatus<EvalOutput>>>,
+	evaluations: Mutex<BTreeMap<TaskId, TaskStatus<EvalOutput>>>,
 	eval_requests: Mutex<Vec<EvalRequest>>,
-	reveals: Mutex<BTreeMap<JobId, TaskStatus<RevealOutput>>>,
+	reveals: Mutex<BTreeMap<TaskId, TaskStatus<RevealOutput>>>,
 	reveal_requests: Mutex<Vec<RevealRequest>>,
 	keys: Vec<FieldBytes>,
 }
 
 impl Executor for StandIn {
 	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError> {
-		self.evaluations.lock().expect("lock").insert(request.job, TaskStatus::Running);
+		self.evaluations.lock().expect("lock").insert(request.task_id(), TaskStatus::Running);
 		self.eval_requests.lock().expect("lock").push(request);
 		Ok(())
 	}
-	fn evaluation_status(&self, job: JobId) -> TaskStatus<EvalOutput> {
-		self.evaluations.lock().expect("lock").get(&job).cloned().unwrap_or(TaskStatus::Unknown)
+	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput> {
+		self.evaluations.lock().expect("lock").get(&task).cloned().unwrap_or(TaskStatus::Unknown)
 	}
 	fn decryption_keys(&self) -> Vec<FieldBytes> {
 		self.keys.clone()
 	}
 	fn submit_reveal(&self, request: RevealRequest) -> Result<(), ExecutorError> {
-		self.reveals.lock().expect("lock").insert(request.job, TaskStatus::Running);
+		self.reveals.lock().expect("lock").insert(request.task_id(), TaskStatus::Running);
 		self.reveal_requests.lock().expect("lock").push(request);
 		Ok(())
 	}
-	fn reveal_status(&self, job: JobId) -> TaskStatus<RevealOutput> {
-		self.reveals.lock().expect("lock").get(&job).cloned().unwrap_or(TaskStatus::Unknown)
+	fn reveal_status(&self, task: TaskId) -> TaskStatus<RevealOutput> {
+		self.reveals.lock().expect("lock").get(&task).cloned().unwrap_or(TaskStatus::Unknown)
 	}
 }
 
@@ -120,7 +120,7 @@ fn a_worker_hands_its_job_to_the_executor_then_submits_the_signed_result_once() 
 			.evaluations
 			.lock()
 			.expect("lock")
-			.insert(job, TaskStatus::Done(EvalOutput { digest, result: blob.clone() }));
+			.insert(request.task_id(), TaskStatus::Done(EvalOutput { digest, result: blob.clone() }));
 		Compute::offchain_worker(3);
 		let calls = pool_calls(&pool);
 		assert_eq!(calls.len(), 1);
@@ -167,12 +167,15 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 
 		let commitment = [42; 32];
 		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
+		let sealed = vec![5; 40];
+		let signature = sign_reveal(&decryptor_pair(), job, commitment, &sealed, CONSUMER_KEY).0;
 		executor.reveals.lock().expect("lock").insert(
-			job,
+			requests[0].task_id(),
 			TaskStatus::Done(RevealOutput {
 				result_commitment: commitment,
-				sealed: vec![5; 40],
+				sealed,
 				proof,
+				signature,
 			}),
 		);
 		Compute::offchain_worker(3);
@@ -212,13 +215,14 @@ fn without_an_executor_the_offchain_worker_does_nothing() {
 fn a_failed_evaluation_is_retried_after_a_while() {
 	let Harness { mut ext, pool, executor } = harness("w1", false);
 	ext.execute_with(|| {
-		let job = submit_default_job();
+		submit_default_job();
 		Compute::offchain_worker(1);
+		let task = executor.eval_requests.lock().expect("lock")[0].task_id();
 		executor
 			.evaluations
 			.lock()
 			.expect("lock")
-			.insert(job, TaskStatus::Failed(b"blob missing".to_vec()));
+			.insert(task, TaskStatus::Failed(b"blob missing".to_vec()));
 		Compute::offchain_worker(2);
 		// The executor forgets the failure (as the node's does once reported).
 		executor.evaluations.lock().expect("lock").clear();
@@ -228,4 +232,68 @@ fn a_failed_evaluation_is_retried_after_a_while() {
 		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 2);
 		assert!(pool_calls(&pool).is_empty());
 	});
+}
+
+#[test]
+fn a_failing_evaluation_is_given_up_after_a_few_tries() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		submit_default_job();
+		let retry = u64::from(crate::offchain::RETRY_FAILED_AFTER);
+		let mut block = 1;
+		for _ in 0..crate::offchain::MAX_FAILURES {
+			Compute::offchain_worker(block);
+			let task = executor.eval_requests.lock().expect("lock").last().expect("sent").task_id();
+			executor
+				.evaluations
+				.lock()
+				.expect("lock")
+				.insert(task, TaskStatus::Failed(b"bad blob".to_vec()));
+			Compute::offchain_worker(block + 1);
+			executor.evaluations.lock().expect("lock").clear();
+			block += 1 + retry;
+		}
+		let tries = executor.eval_requests.lock().expect("lock").len();
+		assert_eq!(tries, usize::from(crate::offchain::MAX_FAILURES));
+		for later in 0..3 {
+			Compute::offchain_worker(block + later * retry);
+		}
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), tries, "given up");
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+mod attack {
+	use super::*;
+
+	#[test]
+	fn reorg_reuses_a_stale_output_for_another_job_with_the_same_id() {
+		let Harness { mut ext, pool, executor } = harness("w1", false);
+		ext.execute_with(|| {
+			// Job 0 on one fork: evaluated, its output stored locally and by the executor.
+			let job = submit_default_job();
+			Compute::offchain_worker(1);
+			let first = executor.eval_requests.lock().expect("lock")[0].clone();
+			let (digest, blob) = result_of(1);
+			executor
+				.evaluations
+				.lock()
+				.expect("lock")
+				.insert(first.task_id(), TaskStatus::Done(EvalOutput { digest, result: blob }));
+			Compute::offchain_worker(2);
+			assert_eq!(pool_calls(&pool).len(), 1);
+
+			// A reorg: on the other fork, job 0 is another consumer's job with another query.
+			let mut record = crate::Jobs::<Test>::get(job).expect("job");
+			record.query.min_cohort = 9;
+			crate::Jobs::<Test>::insert(job, record);
+			Compute::offchain_worker(3 + u64::from(RESEND_AFTER));
+			// The new job is a new task: evaluated afresh, the stale result never sent.
+			let requests = executor.eval_requests.lock().expect("lock").clone();
+			assert_eq!(requests.len(), 2);
+			assert_ne!(requests[1].task_id(), first.task_id());
+			assert_eq!(requests[1].query.min_cohort, 9);
+			assert!(pool_calls(&pool).is_empty());
+		});
+	}
 }

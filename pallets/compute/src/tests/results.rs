@@ -180,7 +180,8 @@ fn not_assigned() {
 		assert_ok!(Compute::register_worker(
 			RuntimeOrigin::signed(account("w4")),
 			worker_key("w4"),
-			MIN_BOND
+			MIN_BOND,
+			key_proof_for("w4", &account("w4"))
 		));
 		assert_noop!(submit_result("w4", job, 1), refused(Error::<Test>::NotAssigned));
 		assert_noop!(dispatch_result(authorized(), "w4", job), Error::<Test>::NotAssigned);

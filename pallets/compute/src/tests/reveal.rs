@@ -121,13 +121,14 @@ fn revenue_to_a_class_that_is_gone_goes_to_the_owner() {
 fn a_job_paid_by_voucher_settles_from_the_payer_escrow() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
-		let (voucher, signature) = voucher(&payer, channel, PRICE);
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
 		assert_ok!(Compute::submit_job(
 			RuntimeOrigin::signed(consumer()),
 			0,
 			mean_query(),
 			tokenfactory_primitives::compute::Payment::Voucher { voucher, signature },
-			[7; 32]
+			CONSUMER_KEY
 		));
 		for worker in WORKERS {
 			assert_ok!(submit_result(worker, 0, 1));
@@ -153,6 +154,7 @@ fn invalid_proof() {
 					result_commitment: [42; 32],
 					sealed: Default::default(),
 					proof: proof.try_into().expect("bounded"),
+					signature: sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY),
 				}),
 				refused(Error::<Test>::InvalidProof)
 			);
@@ -164,6 +166,7 @@ fn invalid_proof() {
 				result_commitment: [43; 32],
 				sealed: Default::default(),
 				proof: proof.try_into().expect("bounded"),
+				signature: sign_reveal(&decryptor_pair(), job, [43; 32], &[], CONSUMER_KEY),
 			}),
 			refused(Error::<Test>::InvalidProof)
 		);
@@ -190,7 +193,8 @@ fn not_awaiting_reveal() {
 				job,
 				[42; 32],
 				Default::default(),
-				Default::default()
+				Default::default(),
+				sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY)
 			),
 			Error::<Test>::NotAwaitingReveal
 		);
@@ -218,7 +222,8 @@ fn a_signed_origin_cannot_reveal() {
 				job,
 				[42; 32],
 				Default::default(),
-				Default::default()
+				Default::default(),
+				sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY)
 			),
 			sp_runtime::DispatchError::BadOrigin
 		);

@@ -61,7 +61,7 @@ fn a_stricter_gate_asked_by_the_consumer_is_kept() {
 #[test]
 fn assignment_is_deterministic_and_distinct() {
 	let assigned = || {
-		let mut ext = new_test_ext_with(2, &["w1", "w2", "w3", "w4", "w5"]);
+		let mut ext = new_test_ext_with(3, &["w1", "w2", "w3", "w4", "w5"]);
 		ext.execute_with(|| {
 			let job = submit_default_job();
 			Jobs::<Test>::get(job)
@@ -74,23 +74,26 @@ fn assignment_is_deterministic_and_distinct() {
 	};
 	let first = assigned();
 	assert_eq!(first, assigned());
-	assert_eq!(first.len(), 2);
-	assert_ne!(first[0], first[1]);
+	assert_eq!(first.len(), 3);
+	assert!(first[0] != first[1] && first[1] != first[2] && first[0] != first[2]);
 }
 
 #[test]
-fn a_job_paid_by_voucher_charges_the_channel_and_pays_the_excess_to_the_owner() {
+fn a_job_paid_by_voucher_charges_the_price_to_the_channel() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let owner_before = Balances::free_balance(owner());
-		// 300 of the voucher settles earlier off-chain calls; PRICE pays this job.
-		let (voucher, signature) = voucher(&payer, channel, PRICE + 300);
+		// The payer allows up to PRICE + 300; the job costs PRICE.
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE + 300, 0, &mean_query(), &CONSUMER_KEY);
 		assert_ok!(submit(mean_query(), Payment::Voucher { voucher, signature }));
 		let record = Jobs::<Test>::get(0).expect("job");
 		assert_eq!(record.consumer, account("payer"));
 		assert_eq!(record.payment, PaymentSource::Channel(channel));
 		assert_eq!(escrow_of(&account("payer")), PRICE);
-		assert_eq!(Balances::free_balance(owner()), owner_before + 300);
+		assert_eq!(Balances::free_balance(owner()), owner_before);
+		let channel = pallet_payment_channels::Channels::<Test>::get(channel).expect("open");
+		assert_eq!((channel.settled, channel.charged, channel.job_nonce), (0, PRICE, 1));
 	});
 }
 
@@ -98,10 +101,11 @@ fn a_job_paid_by_voucher_charges_the_channel_and_pays_the_excess_to_the_owner() 
 fn a_voucher_below_the_price_is_refused() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
-		let (voucher, signature) = voucher(&payer, channel, PRICE - 1);
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE - 1, 0, &mean_query(), &CONSUMER_KEY);
 		assert_noop!(
 			submit(mean_query(), Payment::Voucher { voucher, signature }),
-			Error::<Test>::PaymentTooLow
+			pallet_payment_channels::Error::<Test>::PriceAboveVoucherMaximum
 		);
 	});
 }
@@ -111,7 +115,8 @@ fn a_voucher_the_channel_refuses_changes_nothing() {
 	build_and_execute(|| {
 		let (_, channel) = open_channel(10_000);
 		// Signed by someone other than the payer.
-		let (voucher, signature) = voucher(&pair("other"), channel, PRICE);
+		let (voucher, signature) =
+			job_voucher(&pair("other"), channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
 		assert!(submit(mean_query(), Payment::Voucher { voucher, signature }).is_err());
 		assert!(Jobs::<Test>::get(0).is_none());
 		assert_eq!(escrow_of(&account("payer")), 0);

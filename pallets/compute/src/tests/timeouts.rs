@@ -96,13 +96,14 @@ fn no_reveal_by_the_deadline_refunds_the_consumer() {
 fn a_voucher_paid_job_is_refunded_into_its_channel() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
-		let (voucher, signature) = voucher(&payer, channel, PRICE);
+		let (voucher, signature) =
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
 		assert_ok!(Compute::submit_job(
 			RuntimeOrigin::signed(consumer()),
 			0,
 			mean_query(),
 			tokenfactory_primitives::compute::Payment::Voucher { voucher, signature },
-			[7; 32]
+			CONSUMER_KEY
 		));
 		run_to_block(result_deadline(1));
 		let channel = pallet_payment_channels::Channels::<Test>::get(channel).expect("channel");
@@ -130,13 +131,17 @@ fn a_job_is_forgotten_after_its_retention_period() {
 #[test]
 fn deadlines_slide_to_the_next_block_with_room() {
 	build_and_execute(|| {
-		// Two entries per job at submission, in different blocks; the mock allows six per block:
-		// the seventh job's result deadline slides one block.
-		for _ in 0..MAX_DEADLINES + 1 {
-			submit_default_job();
-		}
-		let last = Jobs::<Test>::get(u64::from(MAX_DEADLINES)).expect("job");
-		assert_eq!(last.result_deadline, result_deadline(1) + 1);
+		// The job's result-deadline block already holds the most entries the mock allows (for
+		// jobs long gone): its result deadline slides one block.
+		let full: frame_support::BoundedVec<_, _> = (0..u64::from(MAX_DEADLINES))
+			.map(|old| (1_000 + old, crate::DeadlineKind::Prune))
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("at the bound");
+		crate::Deadlines::<Test>::insert(result_deadline(1), full);
+		let job = submit_default_job();
+		let record = Jobs::<Test>::get(job).expect("job");
+		assert_eq!(record.result_deadline, result_deadline(1) + 1);
 		run_to_block(result_deadline(1) + RETENTION + 2);
 		assert_eq!(Jobs::<Test>::iter().count(), 0);
 	});

@@ -12,7 +12,8 @@ fn register_holds_the_bond_and_joins_the_active_set() {
 		assert_ok!(Compute::register_worker(
 			RuntimeOrigin::signed(account("w4")),
 			worker_key("w4"),
-			MIN_BOND
+			MIN_BOND,
+			key_proof_for("w4", &account("w4"))
 		));
 		assert_eq!(bond_held("w4"), MIN_BOND);
 		assert!(crate::ActiveWorkers::<Test>::get().contains(&account("w4")));
@@ -32,7 +33,8 @@ fn register_rejects_a_second_registration() {
 			Compute::register_worker(
 				RuntimeOrigin::signed(account("w1")),
 				worker_key("w4"),
-				MIN_BOND
+				MIN_BOND,
+				key_proof_for("w4", &account("w1"))
 			),
 			Error::<Test>::AlreadyWorker
 		);
@@ -46,7 +48,8 @@ fn register_rejects_a_key_in_use() {
 			Compute::register_worker(
 				RuntimeOrigin::signed(account("w4")),
 				worker_key("w1"),
-				MIN_BOND
+				MIN_BOND,
+				key_proof_for("w1", &account("w4"))
 			),
 			Error::<Test>::KeyInUse
 		);
@@ -60,7 +63,8 @@ fn register_rejects_a_bond_below_the_minimum() {
 			Compute::register_worker(
 				RuntimeOrigin::signed(account("w4")),
 				worker_key("w4"),
-				MIN_BOND - 1
+				MIN_BOND - 1,
+				key_proof_for("w4", &account("w4"))
 			),
 			Error::<Test>::BondTooLow
 		);
@@ -73,7 +77,8 @@ fn register_rejects_a_bond_the_account_cannot_pay() {
 		assert!(Compute::register_worker(
 			RuntimeOrigin::signed(account("w4")),
 			worker_key("w4"),
-			INITIAL_BALANCE * 2
+			INITIAL_BALANCE * 2,
+			key_proof_for("w4", &account("w4"))
 		)
 		.is_err());
 		assert!(Workers::<Test>::get(account("w4")).is_none());
@@ -92,17 +97,20 @@ fn register_rejects_a_full_active_set() {
 				MIN_BOND * 2,
 				frame_support::traits::tokens::Preservation::Preserve
 			));
+			let name = format!("extra{index}");
 			assert_ok!(Compute::register_worker(
-				RuntimeOrigin::signed(who),
-				sp_core::sr25519::Public::from_raw([index + 1; 32]),
-				MIN_BOND
+				RuntimeOrigin::signed(who.clone()),
+				worker_key(&name),
+				MIN_BOND,
+				key_proof_for(&name, &who)
 			));
 		}
 		assert_noop!(
 			Compute::register_worker(
 				RuntimeOrigin::signed(account("w4")),
 				worker_key("w4"),
-				MIN_BOND
+				MIN_BOND,
+				key_proof_for("w4", &account("w4"))
 			),
 			Error::<Test>::TooManyWorkers
 		);
@@ -205,7 +213,7 @@ fn withdraw_waits_for_open_jobs() {
 }
 
 #[test]
-fn a_worker_slashed_below_the_minimum_is_removed_with_the_rest_returned() {
+fn a_worker_slashed_below_the_minimum_leaves_and_unbonds() {
 	build_and_execute(|| {
 		// Each missed deadline costs SLASH of a 2 * MIN_BOND bond: three leave it below MIN_BOND.
 		for _ in 0..3 {
@@ -214,12 +222,21 @@ fn a_worker_slashed_below_the_minimum_is_removed_with_the_rest_returned() {
 			assert_ok!(submit_result("w3", job, 1));
 			run_to_block(result_deadline(System::block_number()));
 		}
-		assert!(Workers::<Test>::get(account("w1")).is_none());
-		assert_eq!(bond_held("w1"), 0);
-		assert!(compute_events().contains(&Event::WorkerRemoved {
-			worker: account("w1"),
-			returned: MIN_BOND * 2 - 3 * SLASH,
-		}));
+		let removed_at = System::block_number();
+		let worker = Workers::<Test>::get(account("w1")).expect("still registered");
+		let withdrawable_at = removed_at + UNBONDING_DELAY;
+		assert_eq!(worker.status, WorkerStatus::Unbonding { withdrawable_at });
+		// The rest of the bond stays held through the unbonding delay.
+		assert_eq!(bond_held("w1"), MIN_BOND * 2 - 3 * SLASH);
+		assert!(compute_events()
+			.contains(&Event::WorkerRemoved { worker: account("w1"), withdrawable_at }));
 		assert!(!crate::ActiveWorkers::<Test>::get().contains(&account("w1")));
+		assert_noop!(
+			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
+			Error::<Test>::UnbondingNotOver
+		);
+		run_to_block(withdrawable_at);
+		assert_ok!(Compute::withdraw(RuntimeOrigin::signed(account("w1"))));
+		assert_eq!(bond_held("w1"), 0);
 	});
 }

@@ -7,6 +7,7 @@ fn register(manifest: Vec<crate::BlobSpec>) -> sp_runtime::DispatchResult {
 		RuntimeOrigin::signed(hospital()),
 		1,
 		[7; 32],
+		decryptor(),
 		BoundedVec::try_from(manifest).expect("within the bound"),
 	)
 }
@@ -38,6 +39,33 @@ fn key_set_becomes_ready_when_its_last_blob_arrives() {
 		let key_set = ready_key_set(&hospital());
 		assert!(KeySets::<Test>::get(key_set).expect("registered").is_ready());
 		assert!(registry_events().contains(&Event::KeySetReady { key_set }));
+	});
+}
+
+#[test]
+fn the_owner_names_the_decryptor_key_of_its_key_set() {
+	build_and_execute(|| {
+		let key_set = ready_key_set(&hospital());
+		assert_eq!(KeySets::<Test>::get(key_set).and_then(|k| k.decryptor), Some(decryptor()));
+		let moved = tokenfactory_primitives::compute::DecryptorKey::from_raw([9; 32]);
+		assert_ok!(DataRegistry::set_decryptor(RuntimeOrigin::signed(hospital()), key_set, moved));
+		assert_eq!(<DataRegistry as crate::DataCatalog<_, _, _>>::decryptor(key_set), Some(moved));
+		assert!(registry_events().contains(&Event::DecryptorSet { key_set, decryptor: moved }));
+	});
+}
+
+#[test]
+fn set_decryptor_errors() {
+	build_and_execute(|| {
+		let key_set = ready_key_set(&hospital());
+		assert_noop!(
+			DataRegistry::set_decryptor(RuntimeOrigin::signed(clinic()), key_set, decryptor()),
+			Error::<Test>::NotKeySetOwner
+		);
+		assert_noop!(
+			DataRegistry::set_decryptor(RuntimeOrigin::signed(hospital()), 9, decryptor()),
+			Error::<Test>::UnknownKeySet
+		);
 	});
 }
 
@@ -103,6 +131,7 @@ mod reject {
 				RuntimeOrigin::signed(pauper()),
 				1,
 				[7; 32],
+				decryptor(),
 				key_manifest()
 			)
 			.is_err());

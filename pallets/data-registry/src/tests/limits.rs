@@ -58,6 +58,7 @@ fn a_key_set_at_its_blob_limit_registers() {
 			RuntimeOrigin::signed(hospital()),
 			1,
 			[7; 32],
+			decryptor(),
 			manifest.try_into().expect("at the bound")
 		));
 	});

@@ -4,6 +4,7 @@
 mod catalog;
 mod key_sets;
 mod limits;
+mod migration;
 mod ownership;
 mod register;
 mod retire;

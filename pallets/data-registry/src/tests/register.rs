@@ -137,6 +137,7 @@ mod reject {
 				RuntimeOrigin::signed(hospital()),
 				1,
 				[7; 32],
+				decryptor(),
 				key_manifest()
 			));
 			let collection = create_collection(&hospital());

@@ -61,6 +61,7 @@ fn key_set_blobs_arrive_in_any_order() {
 			RuntimeOrigin::signed(hospital()),
 			1,
 			[7; 32],
+			decryptor(),
 			key_manifest()
 		)
 		.is_ok());

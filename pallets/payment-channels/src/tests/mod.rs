@@ -5,6 +5,7 @@ mod charger;
 mod claim;
 mod close;
 mod finalize_close;
+mod migration;
 mod open;
 mod properties;
 mod request_close;

@@ -7,7 +7,7 @@ use polkadot_sdk::*;
 use proptest::prelude::*;
 use sp_runtime::MultiSignature;
 use std::collections::BTreeMap;
-use tokenfactory_primitives::voucher::{ChannelId, Voucher};
+use tokenfactory_primitives::voucher::{ChannelId, JobVoucher, Voucher};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -104,6 +104,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 		let start = total(&alice()) + total(&bob());
 		let bob_start = total(&bob());
 		let mut signed = Signed::default();
+		let mut job_nonce = 0u64;
+		let mut jobs_paid: Balance = 0;
 
 		for op in ops {
 			// Failures are part of the exploration; a failed call changes nothing.
@@ -151,37 +153,43 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 				}
 				Op::ChargeThenSettle { channel, pick, refund } => {
 					let channel = channel_id(channel);
-					match signed.pick(channel, pick) {
-						Some((voucher, signature)) => {
-							let charged =
-								PaymentChannels::charge(&bob(), &voucher, &signature, &job_escrow);
-							match charged {
-								Ok(charge) if refund => PaymentChannels::refund(
-									channel,
-									&charge.payer,
-									charge.amount,
+					// A job voucher for a job of price 1..=50; sometimes a spent nonce again.
+					let price = Balance::from(pick % 50) + 1;
+					let nonce = if pick.is_multiple_of(5) { job_nonce } else { job_nonce + 1 };
+					let voucher = JobVoucher { channel, nonce, max_price: price, job: [pick; 32] };
+					let signature = alice_key.sign_job(&voucher);
+					let charged = PaymentChannels::charge_job(
+						&bob(),
+						&voucher,
+						&signature,
+						&[pick; 32],
+						price,
+						&job_escrow,
+					);
+					match charged {
+						Ok(payer) => {
+							job_nonce = job_nonce.max(nonce);
+							if refund {
+								PaymentChannels::refund(channel, &payer, price, &job_escrow)
+							} else {
+								use frame_support::traits::{
+									fungible::MutateHold,
+									tokens::{Fortitude, Precision, Restriction},
+								};
+								jobs_paid += price;
+								Balances::transfer_on_hold(
 									&job_escrow,
-								),
-								Ok(charge) => {
-									use frame_support::traits::{
-										fungible::MutateHold,
-										tokens::{Fortitude, Precision, Restriction},
-									};
-									Balances::transfer_on_hold(
-										&job_escrow,
-										&charge.payer,
-										&bob(),
-										charge.amount,
-										Precision::Exact,
-										Restriction::Free,
-										Fortitude::Polite,
-									)
-									.map(|_| ())
-								}
-								Err(error) => Err(error),
+									&payer,
+									&bob(),
+									price,
+									Precision::Exact,
+									Restriction::Free,
+									Fortitude::Polite,
+								)
+								.map(|_| ())
 							}
 						}
-						None => Ok(()),
+						Err(error) => Err(error),
 					}
 				}
 			};
@@ -189,10 +197,11 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 			prop_assert_eq!(total(&alice()) + total(&bob()), start, "funds are conserved");
 			let received = total(&bob()) - bob_start;
 			prop_assert!(
-				received <= signed.total_highest(),
-				"Bob received {} but Alice signed at most {}",
+				received <= signed.total_highest() + jobs_paid,
+				"Bob received {} but Alice signed at most {} and paid jobs {}",
 				received,
-				signed.total_highest()
+				signed.total_highest(),
+				jobs_paid
 			);
 			for (channel, record) in Channels::<Test>::iter() {
 				prop_assert!(record.settled <= signed.highest(channel));

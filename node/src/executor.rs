@@ -9,8 +9,11 @@
 //!   digest. Decompressed server keys and verified datasets are cached, so a second job on the
 //!   same dataset costs only its evaluation;
 //! - **reveals** (a node started with `--fhe-keys`, the dataset owner's decryptor): read the
-//!   agreed result blob, decrypt it, prove the decryption (`tokenfactory-zk`) and seal it to the
-//!   consumer.
+//!   agreed result blob, decrypt it and check it against the query's answer on the owner's
+//!   plaintext table (kept in the key directory by `tokenfactory dataset register`); only then
+//!   prove the decryption (`tokenfactory-zk`), seal it to the consumer and sign the reveal. A
+//!   result that is not the answer is disputed, never revealed; a dataset whose plaintext the
+//!   decryptor does not hold is not revealed at all.
 //!
 //! Tasks are keyed by their content hash (`TaskId`): a task submitted twice runs once, and a job
 //! that replaced another of the same id in a reorg is a different task. Finished tasks are kept until
@@ -129,7 +132,7 @@ impl NodeExecutor {
 					tokenfactory_fhe::hex(&keys.key_commitment()),
 					dir.display()
 				);
-				Ok((keys.key_commitment(), Arc::new(keys)))
+				Ok((keys.key_commitment(), Arc::new(keys), dir.clone()))
 			})
 			.collect::<Result<Vec<_>, String>>()?;
 		let (eval_queue, eval_jobs) = sync_channel(QUEUE_DEPTH);
@@ -139,7 +142,7 @@ impl NodeExecutor {
 			reveals: Mutex::new(Tasks::new()),
 			eval_queue,
 			reveal_queue,
-			decryption_keys: owners.iter().map(|(commitment, _)| *commitment).collect(),
+			decryption_keys: owners.iter().map(|(commitment, _, _)| *commitment).collect(),
 		});
 		let evaluator = Evaluator {
 			read: read.clone(),
@@ -358,10 +361,11 @@ impl Work<EvalRequest> for Evaluator {
 	}
 }
 
-/// The reveal thread's state: the owner keys and proving keys.
+/// The reveal thread's state: the owner keys (with the directory they and the plaintext tables
+/// are in) and proving keys.
 struct Revealer {
 	read: OffchainReader,
-	owners: Vec<(FieldBytes, Arc<OwnerKeys>)>,
+	owners: Vec<(FieldBytes, Arc<OwnerKeys>, PathBuf)>,
 	proving_keys: tokenfactory_zk::reveal::ProvingKeys,
 }
 
@@ -377,12 +381,16 @@ impl Work<RevealRequest> for Revealer {
 	}
 
 	fn run(&mut self, request: RevealRequest) -> Result<RevealOutput, String> {
-		let owner = self
+		let (owner, dir) = self
 			.owners
 			.iter()
-			.find(|(commitment, _)| commitment == &request.key_commitment)
-			.map(|(_, keys)| keys.clone())
+			.find(|(commitment, _, _)| commitment == &request.key_commitment)
+			.map(|(_, keys, dir)| (keys.clone(), dir.clone()))
 			.ok_or("no owner key for this key commitment")?;
+		let pair = {
+			use polkadot_sdk::sp_core::Pair;
+			polkadot_sdk::sp_core::sr25519::Pair::from_seed(&owner.decryptor_seed())
+		};
 		// Any submitted blob whose digest is the agreed one will do; a worker may have sent a
 		// blob that does not match its own digest.
 		let result = request
@@ -392,6 +400,43 @@ impl Work<RevealRequest> for Revealer {
 			.filter_map(|bytes| EvaluatedResult::from_bytes(&bytes).ok())
 			.find(|result| result.digest() == request.digest)
 			.ok_or("no result blob in this node's offchain database matches the agreed digest")?;
+		// Before anything is decrypted for anyone: is this the query's answer on our data?
+		let rows =
+			tokenfactory_fhe::keys::load_plaintext(&dir, request.dataset).map_err(|error| {
+				format!(
+				"dataset {}: the decryptor reveals only results it can check against the owner's \
+				 plaintext ({error})",
+				request.dataset
+			)
+			})?;
+		let layout = request
+			.query
+			.validate(&request.widths, u64::from(request.rows))
+			.map_err(|error| format!("the job's query does not validate: {error}"))?;
+		match owner.check_result(&result, &request.query, &layout, &rows) {
+			Ok(()) => {}
+			Err(tokenfactory_fhe::error::DecryptError::NotTheAnswer) => {
+				log::error!(
+					target: LOG_TARGET,
+					"job {}: REFUSED: the result the workers agreed on (digest 0x{}) is not the \
+					 query's answer on dataset {}'s plaintext; nothing revealed, disputing",
+					request.job,
+					tokenfactory_fhe::hex(&request.digest),
+					request.dataset
+				);
+				use codec::Encode;
+				use polkadot_sdk::sp_core::Pair;
+				let signature = tokenfactory_primitives::compute::DisputeStatement::new(
+					request.genesis_hash,
+					request.job,
+					request.digest,
+				)
+				.using_encoded(|payload| pair.sign(payload))
+				.0;
+				return Ok(RevealOutput::Disputed { signature });
+			}
+			Err(error) => return Err(format!("the agreed result cannot be checked: {error}")),
+		}
 		let keys = self
 			.proving_keys
 			.get(request.circuit_blocks as usize)
@@ -409,8 +454,7 @@ impl Work<RevealRequest> for Revealer {
 		// sees the reveal can resubmit it with another answer.
 		let signature = {
 			use codec::Encode;
-			use polkadot_sdk::sp_core::{sr25519, Pair};
-			let pair = sr25519::Pair::from_seed(&owner.decryptor_seed());
+			use polkadot_sdk::sp_core::Pair;
 			RevealStatement::new(
 				request.genesis_hash,
 				request.job,
@@ -429,7 +473,7 @@ impl Work<RevealRequest> for Revealer {
 			request.circuit_blocks,
 			started.elapsed().as_secs_f64()
 		);
-		Ok(RevealOutput {
+		Ok(RevealOutput::Revealed {
 			result_commitment: reveal.result_commitment,
 			sealed: reveal.sealed,
 			proof: reveal.proof,

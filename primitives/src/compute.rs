@@ -89,6 +89,31 @@ impl<Hash: Encode, AccountId: Encode> WorkerKeyProof<Hash, AccountId> {
 	}
 }
 
+/// The fixed tag that opens every [`DisputeStatement`].
+pub const DISPUTE_STATEMENT_TAG: [u8; 23] = *b"tokenfactory/dispute/v1";
+
+/// What the owner's decryptor signs when the result the workers agreed on is not the query's
+/// answer on the owner's data: "for `job` on the chain `genesis_hash`, I refuse to reveal
+/// `digest`". The job is refunded; nothing is decrypted for anyone.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct DisputeStatement<Hash> {
+	/// Always [`DISPUTE_STATEMENT_TAG`].
+	pub tag: [u8; 23],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The job.
+	pub job: JobId,
+	/// The agreed digest the decryptor refuses.
+	pub digest: FieldBytes,
+}
+
+impl<Hash: Encode> DisputeStatement<Hash> {
+	/// The statement refusing `digest` for `job`.
+	pub fn new(genesis_hash: Hash, job: JobId, digest: FieldBytes) -> Self {
+		Self { tag: DISPUTE_STATEMENT_TAG, genesis_hash, job, digest }
+	}
+}
+
 /// The fixed tag that opens every [`RevealStatement`].
 pub const REVEAL_STATEMENT_TAG: [u8; 22] = *b"tokenfactory/reveal/v1";
 
@@ -239,6 +264,9 @@ pub enum RefundReason {
 	NoMajority,
 	/// No valid reveal arrived before the reveal deadline.
 	RevealTimeout,
+	/// The owner's decryptor found that the agreed result is not the query's answer on its
+	/// data and refused to reveal it.
+	Disputed,
 }
 
 /// Where a job is in its life, as clients see it.

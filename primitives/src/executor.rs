@@ -121,6 +121,14 @@ pub struct RevealRequest {
 	pub consumer_key: SealingKey,
 	/// The chain's genesis hash: the domain of the decryptor's signature.
 	pub genesis_hash: [u8; 32],
+	/// The dataset: the decryptor checks the result against its plaintext table.
+	pub dataset: DatasetId,
+	/// Its column widths, in column order.
+	pub widths: Vec<ColumnWidth>,
+	/// Its row count.
+	pub rows: u32,
+	/// What was asked (with the cohort minimum the runtime set).
+	pub query: Query,
 }
 
 impl RevealRequest {
@@ -130,18 +138,28 @@ impl RevealRequest {
 	}
 }
 
-/// A finished reveal: what the `reveal` call carries.
+/// A finished reveal: the `reveal` call's content, or the decryptor's refusal.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-pub struct RevealOutput {
-	/// The commitment to the plaintext digits, bound to the job.
-	pub result_commitment: FieldBytes,
-	/// The plaintext digits and the commitment's blinding, sealed to the consumer.
-	pub sealed: Vec<u8>,
-	/// The Groth16 proof (compressed, 192 bytes on BLS12-381).
-	pub proof: Vec<u8>,
-	/// The decryptor key's sr25519 signature of the reveal's
-	/// [`RevealStatement`](crate::compute::RevealStatement).
-	pub signature: [u8; 64],
+pub enum RevealOutput {
+	/// The agreed result is the query's answer on the owner's data: revealed.
+	Revealed {
+		/// The commitment to the plaintext digits, bound to the job.
+		result_commitment: FieldBytes,
+		/// The plaintext digits and the commitment's blinding, sealed to the consumer.
+		sealed: Vec<u8>,
+		/// The Groth16 proof (compressed, 192 bytes on BLS12-381).
+		proof: Vec<u8>,
+		/// The decryptor key's sr25519 signature of the reveal's
+		/// [`RevealStatement`](crate::compute::RevealStatement).
+		signature: [u8; 64],
+	},
+	/// The agreed result is not the query's answer on the owner's data: nothing is revealed,
+	/// and the decryptor disputes the job.
+	Disputed {
+		/// The decryptor key's sr25519 signature of the
+		/// [`DisputeStatement`](crate::compute::DisputeStatement).
+		signature: [u8; 64],
+	},
 }
 
 /// Where a submitted task stands.

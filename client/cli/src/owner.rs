@@ -284,7 +284,7 @@ pub async fn register_dataset(
 		.storage(pallet_data_registry::NextDatasetId::<Runtime>::hashed_key().to_vec())
 		.await?
 		.unwrap_or(0);
-	let (manifest, chunks, _, encrypt_report) = crate::local::encrypt(
+	let (manifest, chunks, plain, encrypt_report) = crate::local::encrypt(
 		&keys.public,
 		spec.csv,
 		spec.schema,
@@ -293,6 +293,10 @@ pub async fn register_dataset(
 		spec.out,
 	)?;
 	report.push("encryption", encrypt_report.to_json());
+	// The owner's decryptor checks every agreed result against the plaintext before it
+	// reveals anything: keep the table beside the secret key (owner-only).
+	tokenfactory_fhe::keys::save_plaintext(spec.keys, dataset_id, &plain.rows)
+		.map_err(|error| anyhow!("cannot keep the plaintext table with the keys: {error}"))?;
 
 	let schema = manifest
 		.named_schema()?

@@ -243,4 +243,10 @@ pub enum DecryptError {
 	/// length, or a block with a non-empty carry.
 	#[error("the result cannot be decrypted: {0}")]
 	Undecryptable(tokenfactory_commitments::CommitmentError),
+	/// The result decrypts to something else than the query's answer on the owner's data.
+	#[error(
+		"the agreed result is not the query's answer on the owner's data: the workers who agreed \
+		 on it lied or erred"
+	)]
+	NotTheAnswer,
 }

@@ -45,6 +45,53 @@ pub mod files {
 	pub const PUBLIC_KEY: &str = "public.key";
 	/// The zk-pok CRS.
 	pub const CRS: &str = "crs.bin";
+	/// The plaintext table of a dataset, `plaintext-<dataset id>.scale` (secret): what the
+	/// owner's decryptor checks every agreed result against before it reveals anything.
+	pub fn plaintext(dataset: u32) -> String {
+		format!("plaintext-{dataset}.scale")
+	}
+}
+
+/// The most rows a stored plaintext table may have (the decoder checks before it allocates).
+const MAX_PLAINTEXT_ROWS: usize = 1 << 20;
+
+/// Keeps dataset `dataset`'s plaintext rows in the owner's key directory `dir` (owner-only), so
+/// that the owner's decryptor can check results against them.
+///
+/// # Errors
+///
+/// [`KeyError::Io`].
+pub fn save_plaintext(dir: &Path, dataset: u32, rows: &[Vec<u32>]) -> Result<(), KeyError> {
+	write_file(&dir.join(files::plaintext(dataset)), &codec::Encode::encode(rows), true)
+}
+
+/// Reads dataset `dataset`'s plaintext rows from the owner's key directory `dir`.
+///
+/// # Errors
+///
+/// [`KeyError::Io`] for a missing or unreadable file, [`KeyError::Invalid`] for one that does
+/// not decode (or has more than a million rows).
+pub fn load_plaintext(dir: &Path, dataset: u32) -> Result<Vec<Vec<u32>>, KeyError> {
+	let path = dir.join(files::plaintext(dataset));
+	let bytes = fs::read(&path).map_err(|source| KeyError::Io {
+		action: "read",
+		path: path.clone(),
+		source,
+	})?;
+	let invalid =
+		|reason: String| KeyError::Invalid { what: "plaintext table", path: path.clone(), reason };
+	let mut input = &bytes[..];
+	let rows = <codec::Compact<u32> as codec::Decode>::decode(&mut &bytes[..])
+		.map_err(|error| invalid(error.to_string()))?;
+	if rows.0 as usize > MAX_PLAINTEXT_ROWS {
+		return Err(invalid(format!("{} rows, more than {MAX_PLAINTEXT_ROWS}", rows.0)));
+	}
+	let table = <Vec<Vec<u32>> as codec::Decode>::decode(&mut input)
+		.map_err(|error| invalid(error.to_string()))?;
+	if !input.is_empty() {
+		return Err(invalid("trailing bytes".into()));
+	}
+	Ok(table)
 }
 
 /// The public half of an owner's keys: what workers and encryptors need, and what is
@@ -390,6 +437,32 @@ impl OwnerKeys {
 		let outputs =
 			crate::compact::outputs_from_digits(&digits, layout, result.compact.message_modulus)?;
 		Ok(AggregateResult::from_outputs(&outputs))
+	}
+
+	/// Checks that `result` decrypts to `query`'s answer on the owner's own plaintext `rows`
+	/// (with the query's cohort gate), before the owner reveals anything: whoever controls
+	/// the agreed result (a lying majority of workers) could otherwise make the owner decrypt,
+	/// prove and seal any ciphertext of the dataset's key, a single patient's cell included.
+	///
+	/// # Errors
+	///
+	/// [`DecryptError::NotTheAnswer`] when it decrypts to anything else, or any error of
+	/// [`Self::decrypt_result`].
+	pub fn check_result(
+		&self,
+		result: &crate::EvaluatedResult,
+		query: &tokenfactory_primitives::programs::Query,
+		layout: &OutputLayout,
+		rows: &[Vec<u32>],
+	) -> Result<(), DecryptError> {
+		let digits = self.decrypt_digits(result)?;
+		let outputs =
+			crate::compact::outputs_from_digits(&digits, layout, result.compact.message_modulus)?;
+		let expected = query.evaluate_plaintext(rows);
+		if outputs != expected {
+			return Err(DecryptError::NotTheAnswer);
+		}
+		Ok(())
 	}
 
 	/// The plaintext digit of every block of `result`, in block order: what the owner's

@@ -188,6 +188,55 @@ fn compact_form_decrypts_like_the_full_ciphertexts() {
 	assert!(f.keys.lwe_secret_key_bits().0.iter().all(|bit| *bit <= 1));
 }
 
+/// What a lying majority of workers tries against the owner's decryptor.
+mod attack {
+	use super::*;
+
+	#[test]
+	fn lying_majority_makes_the_owner_decrypt_a_single_patients_cell() {
+		let f = fixture();
+		// The consumer asked for a gated mean; the workers agree on an ungated sum over one
+		// row instead (a single patient's value).
+		let asked = query(Program::Mean { column: 1 }, vec![predicate(0, CompareOp::Lt, 200)], 3);
+		let leak = query(Program::Sum { column: 1 }, vec![predicate(0, CompareOp::Eq, 3)], 1);
+		let layout = asked.validate(f.verified.widths(), f.verified.rows()).unwrap();
+		let lie = f.worker.evaluate(&f.verified, &leak).unwrap();
+		assert!(matches!(
+			f.keys.check_result(&lie, &asked, &layout, &f.plain.rows),
+			Err(DecryptError::NotTheAnswer | DecryptError::LayoutMismatch { .. })
+		));
+		// The honest result passes the same check.
+		let honest = f.worker.evaluate(&f.verified, &asked).unwrap();
+		assert!(f.keys.check_result(&honest, &asked, &layout, &f.plain.rows).is_ok());
+	}
+
+	#[test]
+	fn lying_majority_swaps_in_another_query_of_the_same_shape() {
+		let f = fixture();
+		let asked = query(Program::Count, vec![predicate(0, CompareOp::Lt, 200)], 1);
+		let other = query(Program::Count, vec![predicate(0, CompareOp::Ge, 200)], 1);
+		let layout = asked.validate(f.verified.widths(), f.verified.rows()).unwrap();
+		let lie = f.worker.evaluate(&f.verified, &other).unwrap();
+		assert!(matches!(
+			f.keys.check_result(&lie, &asked, &layout, &f.plain.rows),
+			Err(DecryptError::NotTheAnswer)
+		));
+	}
+}
+
+#[test]
+fn a_plaintext_table_round_trips_through_the_key_directory_owner_only() {
+	use std::os::unix::fs::PermissionsExt;
+	let f = fixture();
+	let dir = key_dir();
+	keys::save_plaintext(&dir, 77, &f.plain.rows).unwrap();
+	assert_eq!(keys::load_plaintext(&dir, 77).unwrap(), f.plain.rows);
+	let mode =
+		std::fs::metadata(dir.join(keys::files::plaintext(77))).unwrap().permissions().mode();
+	assert_eq!(mode & 0o777, 0o600);
+	assert!(keys::load_plaintext(&dir, 78).is_err());
+}
+
 proptest! {
 	#![proptest_config(ProptestConfig { cases: 3, ..ProptestConfig::default() })]
 

@@ -18,9 +18,9 @@ use sp_runtime::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorSignature, FieldBytes,
-		JobId, JobOrder, Payment, Quote, RefundReason, ResultStatement, RevealStatement,
-		SealingKey, WorkerKey, WorkerKeyProof, WorkerSignature,
+		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorSignature,
+		DisputeStatement, FieldBytes, JobId, JobOrder, Payment, Quote, RefundReason,
+		ResultStatement, RevealStatement, SealingKey, WorkerKey, WorkerKeyProof, WorkerSignature,
 	},
 	datasets::{DataCatalog, DatasetId, JobRefusal, JobTerms, RevenueDestination},
 	groth16::DecryptionStatement,
@@ -600,6 +600,51 @@ impl<T: Config> Pallet<T> {
 		};
 		T::Verifier::verify(&key, proof, &statement).map_err(|_| Error::<T>::InvalidProof)?;
 		Ok(reveal_deadline)
+	}
+
+	/// The checks of a dispute: the job awaits a reveal and the decryptor key of its key set
+	/// signed the dispute of its agreed digest. Returns the reveal deadline.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`], [`Error::NoDecryptor`],
+	/// [`Error::BadDisputeSignature`].
+	pub fn check_dispute(
+		job: JobId,
+		signature: &DecryptorSignature,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
+			return Err(Error::<T>::NotAwaitingReveal.into());
+		};
+		let decryptor = T::Catalog::decryptor(record.key_set).ok_or(Error::<T>::NoDecryptor)?;
+		ensure!(
+			DisputeStatement::new(Self::genesis_hash(), job, digest).using_encoded(|payload| {
+				sp_io::crypto::sr25519_verify(signature, payload, &decryptor)
+			}),
+			Error::<T>::BadDisputeSignature
+		);
+		Ok(reveal_deadline)
+	}
+
+	/// Refunds a disputed job: the consumer gets its escrow back, the workers nothing.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`].
+	pub fn do_dispute(job: JobId) -> DispatchResult {
+		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::AwaitingReveal { digest, .. } = record.status else {
+			return Err(Error::<T>::NotAwaitingReveal.into());
+		};
+		log::warn!(
+			target: LOG_TARGET,
+			"job {job}: the owner's decryptor disputes the agreed result; refunded, nothing revealed"
+		);
+		Self::deposit_event(Event::JobDisputed { job, digest });
+		Self::refund(job, &mut record, RefundReason::Disputed);
+		Jobs::<T>::insert(job, record);
+		Ok(())
 	}
 
 	/// Records a verified reveal and settles the escrow.

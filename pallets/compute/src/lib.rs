@@ -15,9 +15,11 @@
 //! offchain indexing; state keeps its hash.
 //!
 //! When a strict majority of the `k` digests agree, the job awaits its **reveal**: the dataset
-//! owner's decryptor decrypts the agreed result, proves the decryption with a Groth16 proof and
-//! seals the plaintext to the consumer's X25519 key ([`Pallet::reveal`]). The runtime verifies
-//! the proof against the verifying key stored for the result's circuit shape
+//! owner's decryptor decrypts the agreed result, proves the decryption with a Groth16 proof,
+//! seals the plaintext to the consumer's X25519 key and signs the whole reveal with the
+//! decryptor key registered for the key set ([`Pallet::reveal`]). The runtime checks the
+//! signature first (it binds the sealed bytes and the consumer's key, which the proof does not),
+//! then verifies the proof against the verifying key stored for the result's circuit shape
 //! ([`VerifyingKeys`], set at genesis and by Root), the dataset's key commitment, the agreed
 //! digest and the job id, then **settles** the escrow: shares to the workers who agreed
 //! ([`Config::WorkerShare`]), to the treasury ([`Config::TreasuryShare`]) and the rest to the
@@ -27,7 +29,12 @@
 //!
 //! - **Escrow**: the price, held on the consumer's account under [`HoldReason::JobEscrow`]
 //!   from submission until settlement or refund (paid from free balance, or charged to a
-//!   payment channel by voucher through [`Config::Channels`]).
+//!   payment channel through [`Config::Channels`] by a job voucher that names this job's
+//!   dataset, query and sealing key, so that whoever submits it, the channel's payer is the
+//!   consumer). The submitter also pays [`Config::JobFee`], which no refund returns.
+//! - **Capacity**: a worker is assigned at most [`Config::MaxOpenJobsPerWorker`] jobs at once,
+//!   and a job's result deadline is a full allowance after the last one its busiest worker
+//!   owes: a worker evaluates its queue in order and is never slashed for a backlog.
 //! - **Result phase**: from submission until every assigned worker has submitted or the
 //!   result deadline passed. Workers in the minority are slashed when the majority forms (or
 //!   when they submit after it); absent workers at the result deadline.
@@ -50,7 +57,10 @@
 //!
 //! ### Authorized calls (no signer, no fee; checked by `#[pallet::authorize]`)
 //! - [`Pallet::submit_result`]: an assigned worker's result, signed with its worker key.
-//! - [`Pallet::reveal`]: the decryption proof; valid only if the proof verifies.
+//! - [`Pallet::reveal`]: the decryption proof, signed by the owner's decryptor key; valid only
+//!   if the signature and the proof verify.
+//! - [`Pallet::dispute`]: the owner's decryptor refuses an agreed result that is not the
+//!   query's answer on its data; the consumer is refunded.
 //!
 //! ### Root calls
 //! - [`Pallet::set_verifying_key`], [`Pallet::set_replication_factor`].
@@ -471,6 +481,14 @@ pub mod pallet {
 			/// To the treasury.
 			to_treasury: BalanceOf<T>,
 		},
+		/// The owner's decryptor refused to reveal a job's agreed result: it is not the query's
+		/// answer on the owner's data. The job is refunded.
+		JobDisputed {
+			/// The job.
+			job: JobId,
+			/// The agreed digest the decryptor refused.
+			digest: FieldBytes,
+		},
 		/// A job's escrow went back to its consumer.
 		JobRefunded {
 			/// The job.
@@ -576,6 +594,9 @@ pub mod pallet {
 		/// The reveal is not signed by the decryptor key of the job's key set over this job,
 		/// commitment, sealed answer and consumer key.
 		BadRevealSignature,
+		/// The dispute is not signed by the decryptor key of the job's key set over this job
+		/// and its agreed digest.
+		BadDisputeSignature,
 		/// More circuit shapes than `MaxCircuits`.
 		TooManyCircuits,
 		/// Ids are exhausted, or a counter or amount would overflow.
@@ -737,6 +758,27 @@ pub mod pallet {
 			ensure_root(origin)?;
 			Self::do_set_replication_factor(replicas)
 		}
+
+		/// The owner's decryptor refuses to reveal `job`: the result the workers agreed on is
+		/// not the query's answer on the owner's data. Signed with the decryptor key over the
+		/// job and the agreed digest. The consumer is refunded at once, the workers are not
+		/// paid (nor slashed: the owner's word alone does not prove who lied), nothing is
+		/// revealed.
+		#[pallet::call_index(9)]
+		// A refund, as at the reveal deadline.
+		#[pallet::weight(T::WeightInfo::on_reveal_deadline())]
+		#[pallet::authorize(Pallet::<T>::authorize_dispute)]
+		// The checks: one job read and one sr25519 verification, as a result's authorization.
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_result(0))]
+		pub fn dispute(
+			origin: OriginFor<T>,
+			job: JobId,
+			signature: DecryptorSignature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			Self::do_dispute(job)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -758,6 +800,26 @@ pub mod pallet {
 			let validity = ValidTransaction::with_tag_prefix("tokenfactory-result")
 				.priority(TransactionPriority::MAX / 2)
 				.and_provides((*job, worker.clone()))
+				.longevity(longevity)
+				.propagate(true)
+				.build()?;
+			Ok((validity, Weight::zero()))
+		}
+
+		/// Checks a dispute before it enters the pool and again in the block: the job awaits a
+		/// reveal and the decryptor signed the dispute of its agreed digest.
+		pub fn authorize_dispute(
+			_source: TransactionSource,
+			job: &JobId,
+			signature: &DecryptorSignature,
+		) -> TransactionValidityWithRefund {
+			let deadline = Self::check_dispute(*job, signature)
+				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
+			let validity = ValidTransaction::with_tag_prefix("tokenfactory-reveal")
+				.priority(TransactionPriority::MAX / 2)
+				.and_provides(*job)
 				.longevity(longevity)
 				.propagate(true)
 				.build()?;

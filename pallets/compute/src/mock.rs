@@ -677,6 +677,12 @@ pub fn sign_reveal(
 		.using_encoded(|payload| signer.sign(payload))
 }
 
+/// `signer`'s dispute of `job`'s agreed `digest`.
+pub fn sign_dispute(signer: &sr25519::Pair, job: JobId, digest: FieldBytes) -> sr25519::Signature {
+	tokenfactory_primitives::compute::DisputeStatement::new(Compute::genesis_hash(), job, digest)
+		.using_encoded(|payload| signer.sign(payload))
+}
+
 /// The reveal call of `job` with a proof the mock verifier accepts for `digest`, `sealed`
 /// bytes, and the decryptor's signature over `signed_sealed` (the same bytes, unless a test
 /// swaps them).

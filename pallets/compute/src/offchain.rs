@@ -233,6 +233,10 @@ impl<T: Config> Pallet<T> {
 			circuit_blocks: record.circuit_blocks,
 			consumer_key: record.consumer_key,
 			genesis_hash: Self::genesis_bytes(),
+			dataset: record.dataset,
+			widths: record.schema.to_vec(),
+			rows: record.rows,
+			query: record.query.clone(),
 		})
 	}
 
@@ -252,23 +256,30 @@ impl<T: Config> Pallet<T> {
 			store.set(&task);
 			return;
 		}
-		let (Ok(sealed), Ok(proof)) = (
-			SealedOf::<T>::try_from(output.sealed.clone()),
-			ProofOf::<T>::try_from(output.proof.clone()),
-		) else {
-			log::error!(target: LOG_TARGET, "job {job}: the reveal exceeds the chain's size limits");
-			return;
+		let (call, what) = match output {
+			RevealOutput::Revealed { result_commitment, sealed, proof, signature } => {
+				let (Ok(sealed), Ok(proof)) =
+					(SealedOf::<T>::try_from(sealed), ProofOf::<T>::try_from(proof))
+				else {
+					log::error!(target: LOG_TARGET, "job {job}: the reveal exceeds the chain's size limits");
+					return;
+				};
+				let signature =
+					tokenfactory_primitives::compute::DecryptorSignature::from_raw(signature);
+				(Call::<T>::reveal { job, result_commitment, sealed, proof, signature }, "reveal")
+			}
+			RevealOutput::Disputed { signature } => {
+				log::error!(
+					target: LOG_TARGET,
+					"job {job}: the agreed result is NOT the query's answer on the owner's data: \
+					 nothing revealed, disputing"
+				);
+				let signature =
+					tokenfactory_primitives::compute::DecryptorSignature::from_raw(signature);
+				(Call::<T>::dispute { job, signature }, "dispute")
+			}
 		};
-		let call = Call::<T>::reveal {
-			job,
-			result_commitment: output.result_commitment,
-			sealed,
-			proof,
-			signature: tokenfactory_primitives::compute::DecryptorSignature::from_raw(
-				output.signature,
-			),
-		};
-		Self::send(job, "reveal", call);
+		Self::send(job, what, call);
 		task.sent_at = Some(now);
 		store.set(&task);
 	}

@@ -101,6 +101,62 @@ fn consumer_pays_for_a_dataset_nobody_can_reveal() {
 	});
 }
 
+#[test]
+fn lying_majority_gets_paid_for_a_result_the_owner_refutes() {
+	build_and_execute(|| {
+		let job = agreed_job();
+		let (digest, _) = result_of(1);
+		let workers_before: Vec<Balance> =
+			WORKERS.iter().map(|w| Balances::free_balance(account(w))).collect();
+		let consumer_before = Balances::free_balance(consumer());
+		// The owner's decryptor found the agreed result is not the answer on its data.
+		assert_ok!(dispatch_authorized(crate::Call::<Test>::dispute {
+			job,
+			signature: sign_dispute(&decryptor_pair(), job, digest),
+		}));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::Refunded {
+				reason: tokenfactory_primitives::compute::RefundReason::Disputed
+			})
+		));
+		assert!(compute_events().contains(&Event::JobDisputed { job, digest }));
+		assert_eq!(Balances::free_balance(consumer()), consumer_before + PRICE);
+		let workers_after: Vec<Balance> =
+			WORKERS.iter().map(|w| Balances::free_balance(account(w))).collect();
+		assert_eq!(workers_after, workers_before, "the workers are not paid");
+		// Nothing can be revealed afterwards.
+		assert_noop!(reveal(job, digest), refused(Error::<Test>::NotAwaitingReveal));
+	});
+}
+
+#[test]
+fn stranger_disputes_someone_elses_job() {
+	build_and_execute(|| {
+		let job = agreed_job();
+		let (digest, _) = result_of(1);
+		for signature in [
+			sign_dispute(&pair("other"), job, digest),
+			sign_dispute(&decryptor_pair(), job, [9; 32]),
+		] {
+			assert_noop!(
+				dispatch_authorized(crate::Call::<Test>::dispute { job, signature }),
+				refused(Error::<Test>::BadDisputeSignature)
+			);
+		}
+		assert!(awaiting(job));
+		let computing = submit_default_job();
+		assert_noop!(
+			dispatch_authorized(crate::Call::<Test>::dispute {
+				job: computing,
+				signature: sign_dispute(&decryptor_pair(), computing, digest),
+			}),
+			refused(Error::<Test>::NotAwaitingReveal)
+		);
+		run_to_block(result_deadline(1) + RETENTION);
+	});
+}
+
 // --- Vouchers ----------------------------------------------------------------------------------
 
 #[test]

@@ -169,9 +169,11 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
 		let sealed = vec![5; 40];
 		let signature = sign_reveal(&decryptor_pair(), job, commitment, &sealed, CONSUMER_KEY).0;
+		assert_eq!(requests[0].dataset, 0);
+		assert_eq!(requests[0].query.min_cohort, 5);
 		executor.reveals.lock().expect("lock").insert(
 			requests[0].task_id(),
-			TaskStatus::Done(RevealOutput {
+			TaskStatus::Done(RevealOutput::Revealed {
 				result_commitment: commitment,
 				sealed,
 				proof,
@@ -185,6 +187,30 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 		assert!(!AwaitingReveal::<Test>::contains_key(job));
 		Compute::offchain_worker(4);
 		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn a_decryptor_disputes_a_result_that_is_not_the_answer() {
+	let Harness { mut ext, pool, executor } = harness("w4", true);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		for worker in WORKERS {
+			assert_ok!(submit_result(worker, job, 1));
+		}
+		Compute::offchain_worker(2);
+		let request = executor.reveal_requests.lock().expect("lock")[0].clone();
+		let signature = sign_dispute(&decryptor_pair(), job, request.digest).0;
+		executor
+			.reveals
+			.lock()
+			.expect("lock")
+			.insert(request.task_id(), TaskStatus::Done(RevealOutput::Disputed { signature }));
+		Compute::offchain_worker(3);
+		let calls = pool_calls(&pool);
+		assert!(matches!(calls.as_slice(), [crate::Call::dispute { .. }]));
+		assert_ok!(dispatch_authorized(calls.into_iter().next().expect("one call")));
+		assert!(!AwaitingReveal::<Test>::contains_key(job));
 	});
 }
 

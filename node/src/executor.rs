@@ -76,6 +76,8 @@ pub struct NodeExecutor {
 
 struct Shared {
 	evaluations: Mutex<Tasks<EvalOutput>>,
+	/// The latest evaluation task submitted for each job (for runtimes that ask by job id).
+	evaluations_by_job: Mutex<BTreeMap<JobId, TaskId>>,
 	reveals: Mutex<Tasks<RevealOutput>>,
 	eval_queue: SyncSender<EvalRequest>,
 	reveal_queue: SyncSender<RevealRequest>,
@@ -139,6 +141,7 @@ impl NodeExecutor {
 		let (reveal_queue, reveal_jobs) = sync_channel(QUEUE_DEPTH);
 		let shared = Arc::new(Shared {
 			evaluations: Mutex::new(Tasks::new()),
+			evaluations_by_job: Mutex::new(BTreeMap::new()),
 			reveals: Mutex::new(Tasks::new()),
 			eval_queue,
 			reveal_queue,
@@ -460,6 +463,7 @@ impl Work<RevealRequest> for Revealer {
 				request.job,
 				reveal.result_commitment,
 				&reveal.sealed,
+				&reveal.proof,
 				request.consumer_key,
 			)
 			.using_encoded(|payload| pair.sign(payload))
@@ -484,7 +488,24 @@ impl Work<RevealRequest> for Revealer {
 
 impl Executor for NodeExecutor {
 	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError> {
-		submit(&self.shared.evaluations, &self.shared.eval_queue, request.task_id(), request)
+		let (job, task) = (request.job, request.task_id());
+		submit(&self.shared.evaluations, &self.shared.eval_queue, task, request)?;
+		if let Ok(mut by_job) = self.shared.evaluations_by_job.lock() {
+			by_job.insert(job, task);
+			while by_job.len() > MAX_FINISHED {
+				by_job.pop_first();
+			}
+		}
+		Ok(())
+	}
+
+	fn evaluation_status_of_job(&self, job: JobId) -> TaskStatus<EvalOutput> {
+		let task =
+			self.shared.evaluations_by_job.lock().ok().and_then(|by_job| by_job.get(&job).copied());
+		match task {
+			Some(task) => self.evaluation_status(task),
+			None => TaskStatus::Unknown,
+		}
 	}
 
 	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput> {

@@ -118,9 +118,11 @@ impl<Hash: Encode> DisputeStatement<Hash> {
 pub const REVEAL_STATEMENT_TAG: [u8; 22] = *b"tokenfactory/reveal/v1";
 
 /// What the owner's decryptor signs when it reveals: "for `job` on the chain `genesis_hash`, the
-/// proven commitment is `result_commitment` and the answer sealed to `consumer_key` is the bytes
-/// hashing to `sealed_hash`". The proof binds the commitment to the job; this binds the sealed
-/// bytes and the consumer's key to both, so nobody who sees a reveal can swap the answer.
+/// proven commitment is `result_commitment`, the answer sealed to `consumer_key` is the bytes
+/// hashing to `sealed_hash`, and the proof is the bytes hashing to `proof_hash`". The proof
+/// binds the commitment to the job; this binds the sealed bytes and the consumer's key to both,
+/// so nobody who sees a reveal can swap the answer, and the proof too, so nobody can resubmit
+/// the signed reveal with junk proofs to make every node run a pairing check for nothing.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct RevealStatement<Hash> {
 	/// Always [`REVEAL_STATEMENT_TAG`].
@@ -133,6 +135,8 @@ pub struct RevealStatement<Hash> {
 	pub result_commitment: FieldBytes,
 	/// The blake2-256 hash of the sealed answer.
 	pub sealed_hash: [u8; 32],
+	/// The blake2-256 hash of the proof.
+	pub proof_hash: [u8; 32],
 	/// The key the answer is sealed to (the job's).
 	pub consumer_key: SealingKey,
 }
@@ -144,6 +148,7 @@ impl<Hash: Encode> RevealStatement<Hash> {
 		job: JobId,
 		result_commitment: FieldBytes,
 		sealed: &[u8],
+		proof: &[u8],
 		consumer_key: SealingKey,
 	) -> Self {
 		Self {
@@ -152,6 +157,7 @@ impl<Hash: Encode> RevealStatement<Hash> {
 			job,
 			result_commitment,
 			sealed_hash: blake2_256(sealed),
+			proof_hash: blake2_256(proof),
 			consumer_key,
 		}
 	}

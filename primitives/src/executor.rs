@@ -132,9 +132,12 @@ pub struct RevealRequest {
 }
 
 impl RevealRequest {
-	/// The task's id: a hash of the whole request.
+	/// The task's id: a hash of the request but its list of result blobs (a late worker whose
+	/// digest agrees adds a blob to the list; the task is the same).
 	pub fn task_id(&self) -> TaskId {
-		task_id(b"tokenfactory/task/reveal/v1", self)
+		let mut key = self.clone();
+		key.results.clear();
+		task_id(b"tokenfactory/task/reveal/v1", &key)
 	}
 }
 
@@ -198,6 +201,9 @@ pub trait Executor: Send + Sync {
 	fn submit_evaluation(&self, request: EvalRequest) -> Result<(), ExecutorError>;
 	/// Where the evaluation `task` stands.
 	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput>;
+	/// Where the latest evaluation submitted for `job` stands (runtimes of before
+	/// content-keyed tasks ask this way).
+	fn evaluation_status_of_job(&self, job: JobId) -> TaskStatus<EvalOutput>;
 	/// The key commitments this node can decrypt under (empty unless it is a decryptor).
 	fn decryption_keys(&self) -> Vec<FieldBytes>;
 	/// Queues a reveal (a no-op if this task is already known).
@@ -232,13 +238,16 @@ pub trait TokenfactoryExecutor {
 		self.extension::<ExecutorExt>().is_some()
 	}
 
-	/// Version 1 took the request layout of runtimes before content-addressed tasks: refused,
-	/// so that such a runtime's off-chain worker waits for the runtime upgrade.
+	/// Queues an evaluation for a runtime of before content-keyed tasks (the request's layout
+	/// is the same), so that workers keep working between a node's upgrade and the runtime's.
 	fn submit_evaluation(
 		&mut self,
-		_request: PassFatPointerAndRead<&[u8]>,
+		request: PassFatPointerAndDecode<EvalRequest>,
 	) -> AllocateAndReturnByCodec<Result<(), ExecutorError>> {
-		Err(ExecutorError::Unavailable)
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.submit_evaluation(request),
+			None => Err(ExecutorError::Unavailable),
+		}
 	}
 
 	/// Queues an evaluation; see [`Executor::submit_evaluation`].
@@ -253,12 +262,16 @@ pub trait TokenfactoryExecutor {
 		}
 	}
 
-	/// Version 1 was keyed by job id (see version 2).
+	/// Where the latest evaluation submitted for `job` stands: for a runtime of before
+	/// content-keyed tasks.
 	fn evaluation_status(
 		&mut self,
-		_job: JobId,
+		job: JobId,
 	) -> AllocateAndReturnByCodec<TaskStatus<EvalOutput>> {
-		TaskStatus::Failed(b"tasks are keyed by content now: upgrade the runtime".to_vec())
+		match self.extension::<ExecutorExt>() {
+			Some(executor) => executor.0.evaluation_status_of_job(job),
+			None => TaskStatus::Failed(b"no executor in this context".to_vec()),
+		}
 	}
 
 	/// Where the evaluation `task` stands.
@@ -281,7 +294,9 @@ pub trait TokenfactoryExecutor {
 		}
 	}
 
-	/// Version 1 took the request layout of runtimes before signed reveals: refused.
+	/// Version 1 took the request layout of runtimes before signed reveals: refused (a runtime
+	/// that checks neither the decryptor's signature nor the plaintext gets no reveals; its
+	/// jobs are refunded at their reveal deadline until the runtime upgrade).
 	fn submit_reveal(
 		&mut self,
 		_request: PassFatPointerAndRead<&[u8]>,

@@ -203,6 +203,7 @@ pub type Migrations = (
 	pallet_equity::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_payment_channels::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_data_registry::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_compute::migrations::v1::MigrateV0ToV1<Runtime>,
 );
 
 /// Executive: dispatches incoming extrinsics to the pallets.

@@ -293,10 +293,6 @@ pub async fn register_dataset(
 		spec.out,
 	)?;
 	report.push("encryption", encrypt_report.to_json());
-	// The owner's decryptor checks every agreed result against the plaintext before it
-	// reveals anything: keep the table beside the secret key (owner-only).
-	tokenfactory_fhe::keys::save_plaintext(spec.keys, dataset_id, &plain.rows)
-		.map_err(|error| anyhow!("cannot keep the plaintext table with the keys: {error}"))?;
 
 	let schema = manifest
 		.named_schema()?
@@ -368,6 +364,11 @@ pub async fn register_dataset(
 			 this again"
 		);
 	}
+	// The owner's decryptor checks every agreed result against the plaintext before it
+	// reveals anything: keep the table beside the secret key (owner-only), under the id the
+	// chain gave the dataset.
+	tokenfactory_fhe::keys::save_plaintext(spec.keys, dataset_id, &plain.rows)
+		.map_err(|error| anyhow!("cannot keep the plaintext table with the keys: {error}"))?;
 	events.extend(included.events);
 	let upload_started = Instant::now();
 	let (uploaded, bytes) = upload(chain, wallet, BlobTarget::Dataset(dataset_id), chunks).await?;

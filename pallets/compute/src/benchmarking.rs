@@ -277,6 +277,7 @@ mod benchmarks {
 			statement.job_id,
 			statement.result_commitment,
 			&sealed,
+			&proof,
 			consumer_key,
 		)
 		.using_encoded(|payload| {

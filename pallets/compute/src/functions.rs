@@ -296,12 +296,16 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let size_allowance: BlockNumberFor<T> =
 			(terms.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
-		// A worker evaluates its jobs one after the other: this one is due a full allowance
-		// after the last one its busiest worker already owes, so no backlog ever makes a
-		// deadline impossible to meet.
-		let queue_end = workers.iter().map(Self::queue_end).max().unwrap_or(now).max(now);
+		// A worker evaluates its jobs one after the other: this one is due its own allowance
+		// after the allowances of every job its busiest worker still owes, counted from now
+		// (never from other jobs' deadlines, so deadlines cannot ratchet out), so no backlog
+		// ever makes a deadline impossible to meet, and none is further than
+		// `MaxOpenJobsPerWorker + 1` allowances away.
+		let backlog = workers.iter().map(Self::backlog).max().unwrap_or_default();
 		let result_deadline = Self::schedule(
-			queue_end.saturating_add(T::ResultTimeout::get()).saturating_add(size_allowance),
+			now.saturating_add(backlog)
+				.saturating_add(T::ResultTimeout::get())
+				.saturating_add(size_allowance),
 			id,
 			DeadlineKind::Results,
 		)?;
@@ -363,14 +367,22 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// The latest result deadline among the jobs `worker` still owes a result (the block by
-	/// which its queue is through), or the genesis block if it owes none.
-	fn queue_end(worker: &T::AccountId) -> BlockNumberFor<T> {
-		Assignments::<T>::iter_key_prefix(worker)
-			.filter_map(Jobs::<T>::get)
-			.map(|job| job.result_deadline)
-			.max()
-			.unwrap_or_default()
+	/// The blocks `worker` may need for the jobs it still owes a result: the sum of their
+	/// allowances (the result timeout and the size allowance of each).
+	fn backlog(worker: &T::AccountId) -> BlockNumberFor<T> {
+		Assignments::<T>::iter_key_prefix(worker).filter_map(Jobs::<T>::get).fold(
+			Zero::zero(),
+			|total: BlockNumberFor<T>, job| {
+				let allowance: BlockNumberFor<T> =
+					(job.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
+				total.saturating_add(T::ResultTimeout::get()).saturating_add(allowance)
+			},
+		)
+	}
+
+	/// How many results `worker` still owes (its queue; a submitted result frees its slot).
+	fn owed(worker: &T::AccountId) -> u32 {
+		Assignments::<T>::iter_key_prefix(worker).count() as u32
 	}
 
 	/// Picks the replication factor's number of distinct active workers with room for another
@@ -381,12 +393,8 @@ impl<T: Config> Pallet<T> {
 		let wanted = ReplicationFactor::<T>::get() as usize;
 		ensure!(wanted > 0 && active.len() >= wanted, Error::<T>::NotEnoughWorkers);
 		let capacity = T::MaxOpenJobsPerWorker::get();
-		let mut candidates: Vec<T::AccountId> = active
-			.into_iter()
-			.filter(|worker| {
-				Workers::<T>::get(worker).is_some_and(|record| record.open_jobs < capacity)
-			})
-			.collect();
+		let mut candidates: Vec<T::AccountId> =
+			active.into_iter().filter(|worker| Self::owed(worker) < capacity).collect();
 		ensure!(candidates.len() >= wanted, Error::<T>::WorkersBusy);
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, parent));
@@ -582,6 +590,7 @@ impl<T: Config> Pallet<T> {
 			job,
 			*result_commitment,
 			sealed,
+			proof,
 			record.consumer_key,
 		);
 		ensure!(
@@ -767,6 +776,7 @@ impl<T: Config> Pallet<T> {
 				T::Currency::release(&escrow, &record.consumer, record.price, Precision::BestEffort)
 					.map(|_| ())
 			}
+			PaymentSource::Channel(_) if record.price.is_zero() => Ok(()),
 			PaymentSource::Channel(channel) => {
 				T::Channels::refund(channel, &record.consumer, record.price, &escrow)
 			}
@@ -956,9 +966,12 @@ impl<T: Config> Pallet<T> {
 				"a job in its result phase has no result deadline"
 			);
 			if let JobStatus::AwaitingReveal { reveal_deadline, .. } = job.status {
+				// Its reveal entry, or (when that block was full) its prune entry, which
+				// refunds it.
 				ensure!(
-					entries.iter().any(|(block, kind)| *block == reveal_deadline
-						&& matches!(kind, DeadlineKind::Reveal | DeadlineKind::Prune)),
+					entries.iter().any(|(block, kind)| (*block == reveal_deadline
+						&& *kind == DeadlineKind::Reveal)
+						|| *kind == DeadlineKind::Prune),
 					"a job awaiting its reveal has no reveal deadline"
 				);
 			}

@@ -32,9 +32,11 @@
 //!   payment channel through [`Config::Channels`] by a job voucher that names this job's
 //!   dataset, query and sealing key, so that whoever submits it, the channel's payer is the
 //!   consumer). The submitter also pays [`Config::JobFee`], which no refund returns.
-//! - **Capacity**: a worker is assigned at most [`Config::MaxOpenJobsPerWorker`] jobs at once,
-//!   and a job's result deadline is a full allowance after the last one its busiest worker
-//!   owes: a worker evaluates its queue in order and is never slashed for a backlog.
+//! - **Capacity**: a worker owes at most [`Config::MaxOpenJobsPerWorker`] results at once, and
+//!   a job's result deadline is its own allowance after the allowances of every job its busiest
+//!   worker still owes, counted from its submission: a worker evaluates its queue in order and
+//!   is never slashed for a backlog, and no deadline is more than `MaxOpenJobsPerWorker + 1`
+//!   allowances away.
 //! - **Result phase**: from submission until every assigned worker has submitted or the
 //!   result deadline passed. Workers in the minority are slashed when the majority forms (or
 //!   when they submit after it); absent workers at the result deadline.
@@ -77,6 +79,7 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod functions;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod offchain;
@@ -121,7 +124,7 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The compute pallet.
 	#[pallet::pallet]
@@ -197,9 +200,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type JobFee: Get<BalanceOf<Self>>;
 
-		/// The most jobs a worker is assigned at once (whose result phase is open). A worker
-		/// at its capacity is not drawn for new jobs; a job that finds fewer than `k` workers
-		/// with room is refused ([`Error::WorkersBusy`]).
+		/// The most results a worker owes at once (a submitted result frees its slot). A
+		/// worker at its capacity is not drawn for new jobs; a job that finds fewer than `k`
+		/// workers with room is refused ([`Error::WorkersBusy`]).
 		#[pallet::constant]
 		type MaxOpenJobsPerWorker: Get<u32>;
 
@@ -371,7 +374,7 @@ pub mod pallet {
 
 	/// Events of this pallet.
 	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	#[pallet::generate_deposit(pub(crate) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A worker registered and takes jobs.
 		WorkerRegistered {
@@ -682,12 +685,22 @@ pub mod pallet {
 		/// caller is the consumer; paid by a job voucher, the channel's payer is, whoever
 		/// submits it (the voucher names this dataset, query and key).
 		#[pallet::call_index(4)]
-		// The measured weight, plus reading every active worker's record (capacity) and the
-		// jobs the assigned workers still owe (their queue's end).
+		// The measured weight, plus the reads it does not measure yet: every active worker's
+		// owed results (capacity: a prefix read and up to `MaxOpenJobsPerWorker` keys each),
+		// the jobs the assigned workers owe (their backlog: a key and a job record each) and
+		// the fee transfer (two accounts, read and written).
 		#[pallet::weight(T::WeightInfo::submit_job(T::MaxWorkers::get(), T::MaxReplicas::get())
-			.saturating_add(T::DbWeight::get().reads(u64::from(T::MaxWorkers::get())
-				.saturating_add(u64::from(T::MaxReplicas::get())
-					.saturating_mul(u64::from(T::MaxOpenJobsPerWorker::get()))))))]
+			.saturating_add(T::DbWeight::get().reads_writes(
+				u64::from(T::MaxWorkers::get())
+					.saturating_mul(u64::from(T::MaxOpenJobsPerWorker::get()).saturating_add(1))
+					.saturating_add(
+						u64::from(T::MaxReplicas::get())
+							.saturating_mul(u64::from(T::MaxOpenJobsPerWorker::get()))
+							.saturating_mul(2)
+					)
+					.saturating_add(2),
+				2,
+			)))]
 		pub fn submit_job(
 			origin: OriginFor<T>,
 			dataset: DatasetId,

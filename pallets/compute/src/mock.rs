@@ -664,16 +664,17 @@ pub fn statement(job: JobId, digest: FieldBytes, commitment: FieldBytes) -> Decr
 /// The consumer key every default job is sealed to.
 pub const CONSUMER_KEY: SealingKey = [7; 32];
 
-/// `signer`'s signature of a reveal of `job` with `commitment` and `sealed`, sealed to
-/// `consumer_key`.
+/// `signer`'s signature of a reveal of `job` with `commitment`, `sealed` and `proof`, sealed
+/// to `consumer_key`.
 pub fn sign_reveal(
 	signer: &sr25519::Pair,
 	job: JobId,
 	commitment: FieldBytes,
 	sealed: &[u8],
+	proof: &[u8],
 	consumer_key: SealingKey,
 ) -> sr25519::Signature {
-	RevealStatement::new(Compute::genesis_hash(), job, commitment, sealed, consumer_key)
+	RevealStatement::new(Compute::genesis_hash(), job, commitment, sealed, proof, consumer_key)
 		.using_encoded(|payload| signer.sign(payload))
 }
 
@@ -694,7 +695,8 @@ pub fn reveal_call(
 ) -> pallet_compute::Call<Test> {
 	let commitment = [42; 32];
 	let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
-	let signature = sign_reveal(&decryptor_pair(), job, commitment, signed_sealed, CONSUMER_KEY);
+	let signature =
+		sign_reveal(&decryptor_pair(), job, commitment, signed_sealed, &proof, CONSUMER_KEY);
 	pallet_compute::Call::<Test>::reveal {
 		job,
 		result_commitment: commitment,

@@ -10,8 +10,10 @@
 //!
 //! Every task, here and in the executor, is keyed by the hash of its request
 //! ([`TaskId`]), never by the job id alone: after a reorg, a job that took another's id is a
-//! different task and never gets the other's output. A task that failed [`MAX_FAILURES`] times
-//! is given up (logged), not retried for ever.
+//! different task and never gets the other's output. A task that failed is retried less and
+//! less often (after [`RETRY_FAILED_AFTER`] blocks, then twice as long each time, up to
+//! [`MAX_RETRY_WAIT`]), and never past the job's own life: its progress is forgotten once the
+//! job no longer needs this node (result submitted or phase closed, revealed, refunded).
 
 use crate::*;
 use alloc::vec::Vec;
@@ -31,8 +33,15 @@ use tokenfactory_primitives::{
 pub const RESEND_AFTER: u32 = 10;
 /// Blocks after which a failed task is tried again.
 pub const RETRY_FAILED_AFTER: u32 = 10;
-/// Failures after which a task is given up.
-pub const MAX_FAILURES: u8 = 3;
+/// The longest wait between two tries of a failing task.
+pub const MAX_RETRY_WAIT: u32 = 320;
+
+/// Blocks to wait after the `failures`-th failure before trying again.
+pub fn retry_wait(failures: u8) -> u32 {
+	RETRY_FAILED_AFTER
+		.saturating_mul(1u32 << u32::from(failures.saturating_sub(1)).min(16))
+		.min(MAX_RETRY_WAIT)
+}
 /// The most jobs with local progress a node keeps track of (older entries are forgotten).
 const MAX_LOCAL_JOBS: usize = 1024;
 
@@ -297,9 +306,6 @@ impl<T: Config> Pallet<T> {
 		if let Some(output) = &task.output {
 			return Some(output.clone());
 		}
-		if task.failures >= MAX_FAILURES {
-			return None;
-		}
 		match status(id) {
 			TaskStatus::Done(output) => {
 				task.output = Some(output.clone());
@@ -311,9 +317,9 @@ impl<T: Config> Pallet<T> {
 					task.failures = task.failures.saturating_add(1);
 					log::error!(
 						target: LOG_TARGET,
-						"job {job}: the executor failed ({} of {MAX_FAILURES}{}): {}",
+						"job {job}: the executor failed (failure {}, next try in {} blocks): {}",
 						task.failures,
-						if task.failures >= MAX_FAILURES { ", given up" } else { "" },
+						retry_wait(task.failures),
 						core::str::from_utf8(&reason).unwrap_or("(not UTF-8)")
 					);
 					task.failed_at = Some(now);
@@ -323,7 +329,7 @@ impl<T: Config> Pallet<T> {
 			TaskStatus::Unknown => {
 				if task
 					.failed_at
-					.is_some_and(|failed| now < failed.saturating_add(RETRY_FAILED_AFTER))
+					.is_some_and(|failed| now < failed.saturating_add(retry_wait(task.failures)))
 				{
 					return None;
 				}

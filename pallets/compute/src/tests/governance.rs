@@ -88,3 +88,25 @@ fn only_root_governs() {
 		);
 	});
 }
+
+#[test]
+fn v1_makes_an_even_replication_factor_odd() {
+	use polkadot_sdk::frame_support::traits::{
+		GetStorageVersion, OnRuntimeUpgrade, StorageVersion,
+	};
+	build_and_execute(|| {
+		for (stored, migrated) in [(2, 3), (4, 5), (3, 3)] {
+			StorageVersion::new(0).put::<Compute>();
+			ReplicationFactor::<Test>::put(stored);
+			crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(ReplicationFactor::<Test>::get(), migrated);
+			assert_eq!(Compute::on_chain_storage_version(), StorageVersion::new(1));
+		}
+		// MaxReplicas is 5 in the mock: an even factor above the largest odd one goes down.
+		StorageVersion::new(0).put::<Compute>();
+		ReplicationFactor::<Test>::put(6);
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(ReplicationFactor::<Test>::get(), 5);
+		ReplicationFactor::<Test>::put(3);
+	});
+}

@@ -38,6 +38,12 @@ impl Executor for StandIn {
 	fn evaluation_status(&self, task: TaskId) -> TaskStatus<EvalOutput> {
 		self.evaluations.lock().expect("lock").get(&task).cloned().unwrap_or(TaskStatus::Unknown)
 	}
+	fn evaluation_status_of_job(
+		&self,
+		_job: tokenfactory_primitives::compute::JobId,
+	) -> TaskStatus<EvalOutput> {
+		TaskStatus::Unknown
+	}
 	fn decryption_keys(&self) -> Vec<FieldBytes> {
 		self.keys.clone()
 	}
@@ -168,7 +174,8 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 		let commitment = [42; 32];
 		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
 		let sealed = vec![5; 40];
-		let signature = sign_reveal(&decryptor_pair(), job, commitment, &sealed, CONSUMER_KEY).0;
+		let signature =
+			sign_reveal(&decryptor_pair(), job, commitment, &sealed, &proof, CONSUMER_KEY).0;
 		assert_eq!(requests[0].dataset, 0);
 		assert_eq!(requests[0].query.min_cohort, 5);
 		executor.reveals.lock().expect("lock").insert(
@@ -261,14 +268,14 @@ fn a_failed_evaluation_is_retried_after_a_while() {
 }
 
 #[test]
-fn a_failing_evaluation_is_given_up_after_a_few_tries() {
+fn a_failing_evaluation_is_retried_less_and_less_often() {
 	let Harness { mut ext, pool, executor } = harness("w1", false);
 	ext.execute_with(|| {
 		submit_default_job();
-		let retry = u64::from(crate::offchain::RETRY_FAILED_AFTER);
 		let mut block = 1;
-		for _ in 0..crate::offchain::MAX_FAILURES {
+		for failure in 1..=3u8 {
 			Compute::offchain_worker(block);
+			assert_eq!(executor.eval_requests.lock().expect("lock").len(), usize::from(failure));
 			let task = executor.eval_requests.lock().expect("lock").last().expect("sent").task_id();
 			executor
 				.evaluations
@@ -277,14 +284,15 @@ fn a_failing_evaluation_is_given_up_after_a_few_tries() {
 				.insert(task, TaskStatus::Failed(b"bad blob".to_vec()));
 			Compute::offchain_worker(block + 1);
 			executor.evaluations.lock().expect("lock").clear();
-			block += 1 + retry;
+			let wait = u64::from(crate::offchain::retry_wait(failure));
+			// Not before the wait is over...
+			Compute::offchain_worker(block + wait);
+			assert_eq!(executor.eval_requests.lock().expect("lock").len(), usize::from(failure));
+			block += 1 + wait;
 		}
-		let tries = executor.eval_requests.lock().expect("lock").len();
-		assert_eq!(tries, usize::from(crate::offchain::MAX_FAILURES));
-		for later in 0..3 {
-			Compute::offchain_worker(block + later * retry);
-		}
-		assert_eq!(executor.eval_requests.lock().expect("lock").len(), tries, "given up");
+		assert_eq!(crate::offchain::retry_wait(1), crate::offchain::RETRY_FAILED_AFTER);
+		assert_eq!(crate::offchain::retry_wait(2), 2 * crate::offchain::RETRY_FAILED_AFTER);
+		assert_eq!(crate::offchain::retry_wait(30), crate::offchain::MAX_RETRY_WAIT);
 		assert!(pool_calls(&pool).is_empty());
 	});
 }

@@ -153,8 +153,15 @@ fn invalid_proof() {
 					job,
 					result_commitment: [42; 32],
 					sealed: Default::default(),
-					proof: proof.try_into().expect("bounded"),
-					signature: sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY),
+					proof: proof.clone().try_into().expect("bounded"),
+					signature: sign_reveal(
+						&decryptor_pair(),
+						job,
+						[42; 32],
+						&[],
+						&proof,
+						CONSUMER_KEY
+					),
 				}),
 				refused(Error::<Test>::InvalidProof)
 			);
@@ -165,8 +172,8 @@ fn invalid_proof() {
 				job,
 				result_commitment: [43; 32],
 				sealed: Default::default(),
-				proof: proof.try_into().expect("bounded"),
-				signature: sign_reveal(&decryptor_pair(), job, [43; 32], &[], CONSUMER_KEY),
+				proof: proof.clone().try_into().expect("bounded"),
+				signature: sign_reveal(&decryptor_pair(), job, [43; 32], &[], &proof, CONSUMER_KEY),
 			}),
 			refused(Error::<Test>::InvalidProof)
 		);
@@ -194,7 +201,7 @@ fn not_awaiting_reveal() {
 				[42; 32],
 				Default::default(),
 				Default::default(),
-				sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY)
+				sign_reveal(&decryptor_pair(), job, [42; 32], &[], &[], CONSUMER_KEY)
 			),
 			Error::<Test>::NotAwaitingReveal
 		);
@@ -223,7 +230,7 @@ fn a_signed_origin_cannot_reveal() {
 				[42; 32],
 				Default::default(),
 				Default::default(),
-				sign_reveal(&decryptor_pair(), job, [42; 32], &[], CONSUMER_KEY)
+				sign_reveal(&decryptor_pair(), job, [42; 32], &[], &[], CONSUMER_KEY)
 			),
 			sp_runtime::DispatchError::BadOrigin
 		);

@@ -18,7 +18,7 @@ use sp_runtime::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorSignature,
+		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorKey, DecryptorSignature,
 		DisputeStatement, FieldBytes, JobId, JobOrder, Payment, Quote, RefundReason,
 		ResultStatement, RevealStatement, SealingKey, WorkerKey, WorkerKeyProof, WorkerSignature,
 	},
@@ -561,6 +561,24 @@ impl<T: Config> Pallet<T> {
 	// Reveal and settlement
 	// ---------------------------------------------------------------------------------------
 
+	/// A job awaiting its reveal, with its agreed digest, its reveal deadline and the key its
+	/// decryptor signs with: what both a reveal and a dispute are checked against.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotAwaitingReveal`], [`Error::NoDecryptor`].
+	#[allow(clippy::type_complexity)]
+	fn awaiting_reveal(
+		job: JobId,
+	) -> Result<(Job<T>, FieldBytes, BlockNumberFor<T>, DecryptorKey), DispatchError> {
+		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
+			return Err(Error::<T>::NotAwaitingReveal.into());
+		};
+		let decryptor = T::Catalog::decryptor(record.key_set).ok_or(Error::<T>::NoDecryptor)?;
+		Ok((record, digest, reveal_deadline, decryptor))
+	}
+
 	/// The checks of a reveal (in the pool and in the block), cheapest first: the job awaits a
 	/// reveal, the reveal is signed by the decryptor key registered for the job's key set (over
 	/// the job, the commitment, the sealed bytes and the consumer's key), a verifying key exists
@@ -580,11 +598,7 @@ impl<T: Config> Pallet<T> {
 		proof: &[u8],
 		signature: &DecryptorSignature,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
-		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
-			return Err(Error::<T>::NotAwaitingReveal.into());
-		};
-		let decryptor = T::Catalog::decryptor(record.key_set).ok_or(Error::<T>::NoDecryptor)?;
+		let (record, digest, reveal_deadline, decryptor) = Self::awaiting_reveal(job)?;
 		let statement = RevealStatement::new(
 			Self::genesis_hash(),
 			job,
@@ -622,11 +636,7 @@ impl<T: Config> Pallet<T> {
 		job: JobId,
 		signature: &DecryptorSignature,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
-		let JobStatus::AwaitingReveal { digest, reveal_deadline } = record.status else {
-			return Err(Error::<T>::NotAwaitingReveal.into());
-		};
-		let decryptor = T::Catalog::decryptor(record.key_set).ok_or(Error::<T>::NoDecryptor)?;
+		let (_, digest, reveal_deadline, decryptor) = Self::awaiting_reveal(job)?;
 		ensure!(
 			DisputeStatement::new(Self::genesis_hash(), job, digest).using_encoded(|payload| {
 				sp_io::crypto::sr25519_verify(signature, payload, &decryptor)

@@ -795,6 +795,24 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// How an authorized call of this pallet enters the pool: high priority, unique by
+		/// `provides` under `prefix`, valid until `deadline`, propagated.
+		fn pool_validity(
+			prefix: &'static str,
+			provides: impl Encode,
+			deadline: BlockNumberFor<T>,
+		) -> TransactionValidityWithRefund {
+			let now = frame_system::Pallet::<T>::block_number();
+			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
+			let validity = ValidTransaction::with_tag_prefix(prefix)
+				.priority(TransactionPriority::MAX / 2)
+				.and_provides(provides)
+				.longevity(longevity)
+				.propagate(true)
+				.build()?;
+			Ok((validity, Weight::zero()))
+		}
+
 		/// Checks a result submission before it enters the pool and again in the block: the
 		/// job takes results, the worker is assigned and has not submitted, and the signature
 		/// is the worker key's.
@@ -808,15 +826,7 @@ pub mod pallet {
 		) -> TransactionValidityWithRefund {
 			let deadline = Self::check_result_submission(*job, worker, digest, result, signature)
 				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
-			let validity = ValidTransaction::with_tag_prefix("tokenfactory-result")
-				.priority(TransactionPriority::MAX / 2)
-				.and_provides((*job, worker.clone()))
-				.longevity(longevity)
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
+			Self::pool_validity("tokenfactory-result", (*job, worker.clone()), deadline)
 		}
 
 		/// Checks a dispute before it enters the pool and again in the block: the job awaits a
@@ -828,15 +838,7 @@ pub mod pallet {
 		) -> TransactionValidityWithRefund {
 			let deadline = Self::check_dispute(*job, signature)
 				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
-			let validity = ValidTransaction::with_tag_prefix("tokenfactory-reveal")
-				.priority(TransactionPriority::MAX / 2)
-				.and_provides(*job)
-				.longevity(longevity)
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
+			Self::pool_validity("tokenfactory-reveal", *job, deadline)
 		}
 
 		/// Checks a reveal before it enters the pool and again in the block: the job awaits a
@@ -851,15 +853,7 @@ pub mod pallet {
 		) -> TransactionValidityWithRefund {
 			let deadline = Self::check_reveal(*job, result_commitment, sealed, proof, signature)
 				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let longevity: u64 = deadline.saturating_sub(now).saturated_into::<u64>().max(1);
-			let validity = ValidTransaction::with_tag_prefix("tokenfactory-reveal")
-				.priority(TransactionPriority::MAX / 2)
-				.and_provides(*job)
-				.longevity(longevity)
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
+			Self::pool_validity("tokenfactory-reveal", *job, deadline)
 		}
 	}
 }

@@ -254,6 +254,33 @@ fn owner_raises_the_price_after_the_voucher_was_signed() {
 	});
 }
 
+// --- Replicas ----------------------------------------------------------------------------------
+
+#[test]
+fn lazy_worker_copies_a_digest() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		let (digest, blob) = result_of(1);
+		assert_ok!(submit_result("w1", job, 1));
+		// w2 computed nothing: it takes w1's digest and blob from the pool and signs them.
+		let copied = crate::Call::<Test>::submit_result {
+			job,
+			worker: account("w2"),
+			digest,
+			result: blob.clone().try_into().expect("bounded"),
+			signature: sign_result("w2", job, digest, &blob),
+		};
+		let _ = dispatch_authorized(copied);
+		assert_ok!(submit_result("w3", job, 1));
+		let (digest, _) = result_of(1);
+		let _ = reveal(job, digest);
+		let paid_w2 = compute_events().into_iter().any(|event| {
+			matches!(event, Event::ResultSubmitted { worker, .. } if worker == account("w2"))
+		});
+		assert!(!paid_w2, "a worker that computed nothing had its copied digest counted");
+	});
+}
+
 // --- Workers -----------------------------------------------------------------------------------
 
 #[test]

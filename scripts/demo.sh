@@ -44,6 +44,26 @@ run_started=$(date +%s)
 step() { printf '\n\033[1;32m== %s\033[0m\n' "$*"; }
 tf() { "$TF" --url "$URL" "$@"; }
 
+# What a paid call waited for: the call's latency (submission to the verified answer, from its
+# JSON), the node's evaluation and its decryption proof (from the node's log), and the rest: the
+# chain's hand-offs (blocks, and the reveal's verification). One line per job, kept for the
+# median at the end.
+overheads=()
+figures() {
+	local job=$1 json=$2 latency evaluation proof
+	latency="$(grep -o '"latency_seconds":[0-9.]*' <<<"$json" | cut -d: -f2)"
+	evaluation="$(grep -ao "job $job: fhe-evaluator done in [0-9.]* s" "$node_log" | tail -1 | awk '{print $6}')"
+	proof="$(grep -ao "job $job: fhe-revealer done in [0-9.]* s" "$node_log" | tail -1 | awk '{print $6}')"
+	[[ -n "$latency" && -n "$evaluation" && -n "$proof" ]] || {
+		log "job $job: no latency figures (latency '$latency', evaluation '$evaluation', proof '$proof')"
+		return
+	}
+	local overhead
+	overhead="$(awk -v l="$latency" -v e="$evaluation" -v p="$proof" 'BEGIN { printf "%.1f", l - e - p }')"
+	overheads+=("$overhead")
+	log "job $job: verified answer $(printf '%.1f' "$latency") s after submission = evaluation $evaluation s + proof $proof s + $overhead s on chain (one replica: no commit round)"
+}
+
 step "the hospital's FHE keys"
 if [[ -f "$DEMO_DIR/hospital-keys/client.key" ]]; then
 	log "reusing $DEMO_DIR/hospital-keys (delete it for fresh keys)"
@@ -95,6 +115,7 @@ got_total="$(grep -o '"total":[0-9]*' <<<"$answer_json" | cut -d: -f2)"
 [[ "$got_count" == "$plain_count" && "$got_total" == "$plain_total" ]] ||
 	die "the proven answer (count $got_count, total $got_total) differs from the plaintext one ($plain_count, $plain_total)"
 log "proven answer = plaintext answer: $plain_count patients, mean systolic $(awk -v t="$plain_total" -v n="$plain_count" 'BEGIN { printf "%.2f", t / n }') mmHg"
+figures 0 "$answer_json"
 
 step "4. a question about fewer than 5 patients is refused inside FHE"
 narrow="mean(systolic) where diabetic == 1 and age > 82"
@@ -103,6 +124,20 @@ refused_json="$(tf --suri //Eve --json call 0 "$narrow" --channel 0)"
 echo "$refused_json"
 grep -q '"gate_passed":false' <<<"$refused_json" || die "the narrow query ($narrow_count patients) was not refused"
 log "refused: $narrow_count patients match, below the cohort gate of 5; the answer revealed nothing else"
+figures 1 "$refused_json"
+
+step "4b. one more call, for the latency's median of three"
+read -r plain_diabetics < <(awk -F, 'NR > 1 && $4 == 1 { n++ } END { print n + 0 }' "$DEMO_DIR/patients.csv")
+count_json="$(tf --suri //Eve --json call 0 "count where diabetic == 1" --channel 0)"
+echo "$count_json"
+got_diabetics="$(grep -o '"count":[0-9]*' <<<"$count_json" | cut -d: -f2)"
+[[ "$got_diabetics" == "$plain_diabetics" ]] ||
+	die "the proven count ($got_diabetics) differs from the plaintext one ($plain_diabetics)"
+figures 2 "$count_json"
+if ((${#overheads[@]})); then
+	median="$(printf '%s\n' "${overheads[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+	log "latency: median of ${#overheads[@]} calls, the verified answer came evaluation + proof + $median s after submission"
+fi
 
 step "5. the shareholders claim their dividends"
 tf --suri //Charlie equity claim 0

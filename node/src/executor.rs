@@ -15,6 +15,10 @@
 //!   result that is not the answer is disputed, never revealed; a dataset whose plaintext the
 //!   decryptor does not hold is not revealed at all.
 //!
+//! Each finished task is announced on a stream ([`NodeExecutor::take_finished`]) that makes the
+//! node run its off-chain workers again at once on the best block (`service.rs`): a result or a
+//! reveal goes out the moment it is ready, not at the next block import.
+//!
 //! Tasks are keyed by their content hash (`TaskId`): a task submitted twice runs once, and a job
 //! that replaced another of the same id in a reorg is a different task. Finished tasks are kept until
 //! [`MAX_FINISHED`] newer ones replace them; the off-chain worker stores outputs it has read in
@@ -82,6 +86,10 @@ struct Shared {
 	eval_queue: SyncSender<EvalRequest>,
 	reveal_queue: SyncSender<RevealRequest>,
 	decryption_keys: Vec<FieldBytes>,
+	/// Told of every finished task.
+	finished: futures::channel::mpsc::UnboundedSender<()>,
+	/// Its other end, until the node takes it.
+	finished_stream: Mutex<Option<futures::channel::mpsc::UnboundedReceiver<()>>>,
 }
 
 /// Status of every task a queue knows.
@@ -139,6 +147,7 @@ impl NodeExecutor {
 			.collect::<Result<Vec<_>, String>>()?;
 		let (eval_queue, eval_jobs) = sync_channel(QUEUE_DEPTH);
 		let (reveal_queue, reveal_jobs) = sync_channel(QUEUE_DEPTH);
+		let (finished, finished_stream) = futures::channel::mpsc::unbounded();
 		let shared = Arc::new(Shared {
 			evaluations: Mutex::new(Tasks::new()),
 			evaluations_by_job: Mutex::new(BTreeMap::new()),
@@ -146,6 +155,8 @@ impl NodeExecutor {
 			eval_queue,
 			reveal_queue,
 			decryption_keys: owners.iter().map(|(commitment, _, _)| *commitment).collect(),
+			finished,
+			finished_stream: Mutex::new(Some(finished_stream)),
 		});
 		let evaluator = Evaluator {
 			read: read.clone(),
@@ -165,6 +176,11 @@ impl NodeExecutor {
 		spawn("fhe-revealer", shared.clone(), reveal_jobs, revealer, |shared| &shared.reveals);
 		Ok(Self { shared })
 	}
+
+	/// The stream of finished tasks (one `()` each), the first time it is asked for.
+	pub fn take_finished(&self) -> Option<futures::channel::mpsc::UnboundedReceiver<()>> {
+		self.shared.finished_stream.lock().ok().and_then(|mut stream| stream.take())
+	}
 }
 
 /// One kind of work: a request in, an output or an error out.
@@ -182,6 +198,7 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 	mut work: W,
 	tasks: fn(&Shared) -> &Mutex<Tasks<W::Output>>,
 ) {
+	let thread = name.to_owned();
 	let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
 		for request in jobs {
 			let job = W::job(&request);
@@ -193,7 +210,11 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 					.unwrap_or_else(|_| Err("the task panicked".into()));
 			let status = match outcome {
 				Ok(output) => {
-					log::info!(target: LOG_TARGET, "job {job}: done in {:.1} s", started.elapsed().as_secs_f64());
+					log::info!(
+						target: LOG_TARGET,
+						"job {job}: {thread} done in {:.1} s",
+						started.elapsed().as_secs_f64()
+					);
 					TaskStatus::Done(output)
 				}
 				Err(reason) => {
@@ -204,6 +225,8 @@ fn spawn<Request: Send + 'static, W: Work<Request>>(
 			if let Ok(mut tasks) = tasks(&shared).lock() {
 				tasks.finish(task, status);
 			}
+			// Nobody listening (off-chain workers off, or the node stopping) is fine.
+			let _ = shared.finished.unbounded_send(());
 		}
 	});
 	if let Err(error) = spawned {

@@ -3,7 +3,10 @@
 
 use futures::FutureExt;
 use polkadot_sdk::{
-	sc_client_api::{Backend, BlockBackend},
+	sc_client_api::{
+		Backend, BlockBackend, BlockImportNotification, BlockchainEvents, FinalityNotifications,
+		ImportNotifications,
+	},
 	sc_consensus, sc_consensus_aura,
 	sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams},
 	sc_consensus_grandpa,
@@ -144,6 +147,84 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Starts the FHE executor with the node's options; off-chain workers reach it through an
 /// externalities extension.
+/// What the off-chain workers run on: every best block the client imports, and the latest best
+/// block again each time the FHE executor finishes a task, so that the result or the reveal goes
+/// out at once instead of at the next block (the off-chain worker keeps, in its local storage,
+/// what it has sent, and sends nothing twice).
+struct OffchainTriggers {
+	client: Arc<FullClient>,
+	finished: std::sync::Mutex<Option<futures::channel::mpsc::UnboundedReceiver<()>>>,
+	spawner: sc_service::SpawnTaskHandle,
+}
+
+impl BlockchainEvents<Block> for OffchainTriggers {
+	fn import_notification_stream(&self) -> ImportNotifications<Block> {
+		use futures::StreamExt;
+		enum Trigger {
+			Import(BlockImportNotification<Block>),
+			Finished,
+			Stopped,
+		}
+		let (sender, receiver) =
+			sc_utils::mpsc::tracing_unbounded("mpsc_tokenfactory_offchain_triggers", 100_000);
+		let imports = self
+			.client
+			.import_notification_stream()
+			.map(Trigger::Import)
+			.chain(futures::stream::once(futures::future::ready(Trigger::Stopped)));
+		let finished = match self.finished.lock().ok().and_then(|mut finished| finished.take()) {
+			Some(finished) => finished.map(|()| Trigger::Finished).boxed(),
+			None => futures::stream::pending().boxed(),
+		};
+		let mut triggers = futures::stream::select(imports, finished);
+		self.spawner.spawn("offchain-triggers", Some("offchain-worker"), async move {
+			let mut best: Option<BlockImportNotification<Block>> = None;
+			while let Some(trigger) = triggers.next().await {
+				let notification = match trigger {
+					Trigger::Import(notification) => {
+						if notification.is_new_best {
+							best = Some(notification.clone());
+						}
+						notification
+					}
+					Trigger::Finished => match &best {
+						Some(best) => best.clone(),
+						None => continue,
+					},
+					Trigger::Stopped => break,
+				};
+				if sender.unbounded_send(notification).is_err() {
+					break;
+				}
+			}
+		});
+		receiver
+	}
+
+	fn every_import_notification_stream(&self) -> ImportNotifications<Block> {
+		self.client.every_import_notification_stream()
+	}
+
+	fn finality_notification_stream(&self) -> FinalityNotifications<Block> {
+		self.client.finality_notification_stream()
+	}
+
+	fn storage_changes_notification_stream(
+		&self,
+		filter_keys: Option<&[polkadot_sdk::sp_core::storage::StorageKey]>,
+		child_filter_keys: Option<
+			&[(
+				polkadot_sdk::sp_core::storage::StorageKey,
+				Option<Vec<polkadot_sdk::sp_core::storage::StorageKey>>,
+			)],
+		>,
+	) -> polkadot_sdk::sp_blockchain::Result<
+		polkadot_sdk::sc_client_api::StorageEventStream<<Block as sp_runtime::traits::Block>::Hash>,
+	> {
+		self.client.storage_changes_notification_stream(filter_keys, child_filter_keys)
+	}
+}
+
 fn start_executor(
 	config: &Configuration,
 	compute: &crate::cli::ComputeParams,
@@ -241,6 +322,11 @@ where
 
 	if config.offchain_worker.enabled {
 		let executor = start_executor(&config, &compute, &backend)?;
+		let triggers = Arc::new(OffchainTriggers {
+			client: client.clone(),
+			finished: std::sync::Mutex::new(executor.take_finished()),
+			spawner: task_manager.spawn_handle(),
+		});
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -263,7 +349,7 @@ where
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",
 			"offchain-worker",
-			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
+			offchain_workers.run(triggers, task_manager.spawn_handle()).boxed(),
 		);
 	}
 

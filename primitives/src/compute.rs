@@ -49,7 +49,7 @@ pub fn result_blocks(layout: &crate::programs::OutputLayout) -> u32 {
 
 /// A worker's off-chain signing key.
 pub type WorkerKey = sr25519::Public;
-/// A worker's signature of a [`ResultStatement`], a [`ResultCommitment`] or a
+/// A worker's signature of a [`CommitStatement`], a [`ResultStatement`] or a
 /// [`WorkerKeyProof`].
 pub type WorkerSignature = sr25519::Signature;
 
@@ -239,6 +239,76 @@ impl<Hash: Encode> ResultStatement<Hash> {
 	}
 }
 
+/// The fixed tag that opens every [`ResultCommitment`].
+pub const RESULT_COMMITMENT_TAG: [u8; 33] = *b"tokenfactory/result-commitment/v1";
+
+/// What a worker commits to before any result of its job is known: its own digest and blob
+/// hash, its account, and a secret salt. Only the hash goes on chain
+/// ([`CommitStatement`]); the worker opens it once every assigned worker has committed (or
+/// the commit window closed), and an opening must match its own commitment. A worker that
+/// copies another's digest once it is public cannot open to it, since its commitment was
+/// fixed before, and a copied commitment names the other account.
+#[derive(Clone, PartialEq, Eq, Encode, Debug)]
+pub struct ResultCommitment<'a, Hash, AccountId> {
+	/// Always [`RESULT_COMMITMENT_TAG`].
+	pub tag: [u8; 33],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The job.
+	pub job: JobId,
+	/// The committing worker's account.
+	pub worker: &'a AccountId,
+	/// The digest of the result's compact form.
+	pub digest: FieldBytes,
+	/// The blake2-256 hash of the result blob.
+	pub blob_hash: [u8; 32],
+	/// The worker's secret: nobody can test guesses of the digest against the commitment.
+	pub salt: [u8; 32],
+}
+
+impl<'a, Hash: Encode, AccountId: Encode> ResultCommitment<'a, Hash, AccountId> {
+	/// `worker`'s commitment to `digest` and `blob_hash` for `job` on `genesis_hash`.
+	pub fn new(
+		genesis_hash: Hash,
+		job: JobId,
+		worker: &'a AccountId,
+		digest: FieldBytes,
+		blob_hash: [u8; 32],
+		salt: [u8; 32],
+	) -> Self {
+		Self { tag: RESULT_COMMITMENT_TAG, genesis_hash, job, worker, digest, blob_hash, salt }
+	}
+
+	/// The commitment as stored on chain (blake2-256 of the encoding).
+	pub fn hash(&self) -> [u8; 32] {
+		self.using_encoded(blake2_256)
+	}
+}
+
+/// The fixed tag that opens every [`CommitStatement`]'s signing payload.
+pub const COMMIT_STATEMENT_TAG: [u8; 22] = *b"tokenfactory/commit/v1";
+
+/// What a worker signs with its worker key when it commits: "for `job` on the chain
+/// `genesis_hash`, my result commitment is `commitment`".
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct CommitStatement<Hash> {
+	/// Always [`COMMIT_STATEMENT_TAG`].
+	pub tag: [u8; 22],
+	/// The chain's genesis hash.
+	pub genesis_hash: Hash,
+	/// The job.
+	pub job: JobId,
+	/// The [`ResultCommitment`]'s hash.
+	pub commitment: [u8; 32],
+}
+
+impl<Hash: Encode> CommitStatement<Hash> {
+	/// The statement for `job` on the chain `genesis_hash`.
+	pub fn new(genesis_hash: Hash, job: JobId, commitment: [u8; 32]) -> Self {
+		Self { tag: COMMIT_STATEMENT_TAG, genesis_hash, job, commitment }
+	}
+}
+
 /// The prefix of every job result blob's key in the offchain database.
 pub const RESULT_KEY_PREFIX: &[u8] = b"tokenfactory/result/";
 
@@ -273,6 +343,9 @@ pub enum RefundReason {
 	/// The owner's decryptor found that the agreed result is not the query's answer on its
 	/// data and refused to reveal it.
 	Disputed,
+	/// The job was computing when the runtime upgraded to commit–reveal results: its workers
+	/// could not have committed, so it was refunded and nobody slashed.
+	Upgraded,
 }
 
 /// Where a job is in its life, as clients see it.

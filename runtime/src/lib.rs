@@ -94,10 +94,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -109,10 +109,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -204,6 +204,7 @@ pub type Migrations = (
 	pallet_payment_channels::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_data_registry::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_compute::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_compute::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: dispatches incoming extrinsics to the pallets.

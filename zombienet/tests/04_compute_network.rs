@@ -11,8 +11,11 @@
 //!
 //! 1. `Mean(systolic) where diabetic == 1`: the three workers agree, Dave's node proves and
 //!    reveals, Eve opens the sealed result and it equals the query on the plaintext rows;
-//! 2. the same query with Charlie's node stopped mid-job: Alice and Bob agree, the job is
-//!    revealed, and at the result deadline Charlie loses the slash amount of his bond;
+//! 2. the same query with Charlie's node stopped mid-job: Alice and Bob commit to their results,
+//!    the results open two blocks later without Charlie, and they agree; a lazy copier holding
+//!    Charlie's worker key takes Alice's digest once it is public and tries to commit to it and
+//!    to open it: the pool refuses both. The job is revealed on two results, and Charlie, who
+//!    was still within his deadline, is excused: neither paid nor slashed;
 //! 3. the same query with Dave's node stopped: the workers agree, nobody reveals, and at the
 //!    reveal deadline Eve's escrow comes back.
 //!
@@ -46,7 +49,10 @@ use tokenfactory_fhe::{
 	OwnerKeys,
 };
 use tokenfactory_primitives::{
-	compute::{result_blocks, JobId, Payment, RefundReason, SealingKey},
+	compute::{
+		result_blocks, CommitStatement, JobId, Payment, RefundReason, ResultCommitment,
+		ResultStatement, SealingKey,
+	},
 	datasets::{DatasetId, ProgramKind},
 	programs::{AggregateResult, BoundedList, ColumnWidth, CompareOp, Predicate, Program, Query},
 };
@@ -112,7 +118,8 @@ struct Setup {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "spawns three FHE-worker validators and a decryptor node: run with --ignored \
             (scripts/test.sh does)"]
-async fn jobs_are_computed_revealed_slashed_and_refunded_on_a_network() -> Result<()> {
+async fn jobs_are_computed_by_independent_replicas_revealed_and_refunded_on_a_network() -> Result<()>
+{
 	let clock = Clock(Instant::now());
 	let fast = test_runtime(test_runtimes::fast::WASM_BINARY, "fast-runtime")?;
 	let dir = scratch_dir("compute-network")?;
@@ -327,11 +334,32 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	));
 	let record = read_job(&state, job).await?;
 	ensure!(
-		record.workers.iter().any(|a| a.worker == workers[2] && a.result.is_none()),
-		"charlie is not assigned job {job} or submitted before its node was stopped, so no fault \
+		record.workers.iter().any(|a| a.worker == workers[2] && a.commitment.is_none()),
+		"charlie is not assigned job {job} or committed before its node was stopped, so no fault \
 		 was injected: {}",
 		summary(&record)
 	);
+	let record = wait_job(
+		&state,
+		clock,
+		job,
+		&format!("job {job}'s results to open on Alice's and Bob's commitments"),
+		JOB_TIMEOUT,
+		|record| {
+			if let JobStatus::Refunded { reason } = &record.status {
+				bail!("job {job} was refunded ({reason:?}): {}", summary(record));
+			}
+			let public = record.workers.iter().any(|a| a.result.is_some());
+			Ok((record.opened_at.is_some() && public).then(|| record.clone()))
+		},
+	)
+	.await?;
+	ensure!(
+		record.opened_at.is_some_and(|opened| opened < record.commit_deadline),
+		"job {job}'s results did not open before its commit deadline: {}",
+		summary(&record)
+	);
+	lazy_copier_is_refused(&client, &state, clock, job, &record).await?;
 	let record = wait_job(
 		&state,
 		clock,
@@ -343,43 +371,24 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 				"job {job} was refunded ({reason:?}) instead of revealed: {}",
 				summary(record)
 			),
-			JobStatus::Revealed { .. } => Ok(Some(record.clone())),
+			JobStatus::Revealed { .. } if !record.result_phase_open => Ok(Some(record.clone())),
 			_ => Ok(None),
 		},
 	)
 	.await?;
 	check_revealed(clock, setup, &secret, job, &record, 2)?;
-	wait_block(
-		&state,
-		clock,
-		record.result_deadline,
-		&format!("job {job}'s result deadline #{} reached", record.result_deadline),
-		JOB_TIMEOUT,
-	)
-	.await?;
-	let record = read_job(&state, job).await?;
-	ensure!(
-		!record.result_phase_open,
-		"job {job}'s result phase is still open after its deadline: {}",
-		summary(&record)
-	);
+	let excused =
+		record.workers.iter().find(|a| a.worker == workers[2]).is_some_and(|a| record.excused(a));
+	ensure!(excused, "charlie is not excused from job {job}: {}", summary(&record));
 	let bonds_after = bonds(&state, &workers).await?;
-	let slash: Balance = <Runtime as pallet_compute::Config>::SlashAmount::get();
 	ensure!(
-		bonds_after[0] == bonds_before[0] && bonds_after[1] == bonds_before[1],
-		"the bonds of alice and bob, who agreed, changed: {bonds_before:?} -> {bonds_after:?}"
-	);
-	ensure!(
-		bonds_before[2].checked_sub(bonds_after[2]) == Some(slash),
-		"charlie's bond went from {} to {}, not down by the slash amount {slash}",
-		bonds_before[2],
-		bonds_after[2]
+		bonds_after == bonds_before,
+		"a bond changed, though Alice and Bob agreed and Charlie was excused: {bonds_before:?} -> \
+		 {bonds_after:?}"
 	);
 	clock.log(format!(
-		"charlie slashed {} UNIT for missing job {job}'s deadline (bond {} -> {} UNIT)",
-		slash / UNIT,
-		bonds_before[2] / UNIT,
-		bonds_after[2] / UNIT
+		"job {job}'s result phase closed without charlie: excused (within his deadline), not \
+		 slashed, not paid; bonds unchanged"
 	));
 	charlie.resume().await.context("cannot resume charlie's node")?;
 	let (best, _) = heights(alice).await?;
@@ -680,6 +689,86 @@ fn check_revealed(
 
 /// Polls job `job` at the best block until `check` yields a value (or an error), printing every
 /// change of its status and results.
+/// A lazy copier with Charlie's worker key (his `//Charlie` seed, as in his keystore), after
+/// Alice's result of `job` is public: it commits to her digest, and it opens her digest as its
+/// own. The pool (validating at the best block, as Alice's node does) refuses both: the results
+/// are open, so nobody commits any more, and Charlie has no commitment to open.
+async fn lazy_copier_is_refused(
+	client: &Client,
+	state: &State,
+	clock: &Clock,
+	job: JobId,
+	record: &Job<Runtime>,
+) -> Result<()> {
+	use polkadot_sdk::sp_core::sr25519::Signature;
+	use tokenfactory_runtime::frame_system::offchain::CreateAuthorizedTransaction;
+	use zombienet_sdk::subxt::tx::{TransactionInvalid, ValidationResult};
+	let copier = dev::charlie();
+	let charlie = account_of(&copier);
+	let public = record
+		.workers
+		.iter()
+		.find_map(|a| a.result)
+		.ok_or_else(|| anyhow!("no result of job {job} is public yet"))?;
+	let genesis = client.genesis_hash();
+	let salt = [7u8; 32];
+	let commitment =
+		ResultCommitment::new(genesis, job, &charlie, public.digest, public.blob_hash, salt).hash();
+	let sign = |payload: &[u8]| Signature::from_raw(copier.sign(payload).0);
+	let commit = ComputeCall::commit_result {
+		job,
+		worker: charlie.clone(),
+		commitment,
+		signature: codec::Encode::using_encoded(
+			&CommitStatement::new(genesis, job, commitment),
+			sign,
+		),
+	};
+	// The blob does not matter: the opening is refused before its hash is compared.
+	let open = ComputeCall::submit_result {
+		job,
+		worker: charlie.clone(),
+		digest: public.digest,
+		result: Default::default(),
+		salt,
+		signature: codec::Encode::using_encoded(
+			&ResultStatement::new(genesis, job, public.digest, public.blob_hash),
+			sign,
+		),
+	};
+	for (what, call, expected) in [
+		("commitment", commit, pallet_compute::Error::<Runtime>::CommitsClosed),
+		("opening", open, pallet_compute::Error::<Runtime>::NotCommitted),
+	] {
+		let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+		let transaction = tokenfactory_runtime::UncheckedExtrinsic::new_transaction(
+			RuntimeCall::Compute(call),
+			extension,
+		);
+		let submittable = zombienet_sdk::subxt::tx::SubmittableTransaction::from_bytes(
+			client.clone(),
+			codec::Encode::encode(&transaction),
+		);
+		let (_, best) = state.best().await?;
+		let validity = submittable.validate_at(best).await?;
+		let code = codec::Encode::encode(&expected)[0];
+		ensure!(
+			matches!(
+				validity,
+				ValidationResult::Invalid(TransactionInvalid::Custom(c))
+					if c == code
+			),
+			"the copier's {what} is not refused with {expected:?} (code {code}): {validity:?}"
+		);
+		ensure!(
+			submittable.submit().await.is_err(),
+			"the node accepted the copier's {what} into its pool"
+		);
+		clock.log(format!("the copier's {what} of Alice's digest is refused: {expected:?}"));
+	}
+	Ok(())
+}
+
 async fn wait_job<T>(
 	state: &State,
 	clock: &Clock,
@@ -709,28 +798,6 @@ async fn wait_job<T>(
 			bail!(
 				"timed out after {timeout:?} waiting for {what}; at #{number} job {job} is {last}"
 			);
-		}
-		tokio::time::sleep(POLL).await;
-	}
-}
-
-/// Waits until the best block is at least `target`.
-async fn wait_block(
-	state: &State,
-	clock: &Clock,
-	target: u32,
-	what: &str,
-	timeout: Duration,
-) -> Result<()> {
-	let started = Instant::now();
-	loop {
-		let (number, _) = state.best().await?;
-		if number >= target {
-			clock.log(format!("#{number}: {what}"));
-			return Ok(());
-		}
-		if started.elapsed() > timeout {
-			bail!("timed out after {timeout:?} waiting for block #{target} ({what}); best is #{number}");
 		}
 		tokio::time::sleep(POLL).await;
 	}
@@ -840,22 +907,26 @@ async fn ledger(state: &State) -> Result<Ledger> {
 	Ok(Ledger { issuance, accounts: total, escrow })
 }
 
-/// One line about a job: its phase, each worker's digest (or `-`), its result deadline.
+/// One line about a job: its phase, each worker's digest (or `c` for a commitment, `-` for
+/// nothing), when its results opened, its deadlines.
 fn summary(record: &Job<Runtime>) -> String {
 	let results: Vec<String> = record
 		.workers
 		.iter()
-		.map(|assignment| match assignment.result {
-			Some(result) => {
+		.map(|assignment| match (assignment.result, assignment.commitment) {
+			(Some(result), _) => {
 				format!("{}={}", name(&assignment.worker), hex_encode(&result.digest[..4]))
 			}
-			None => format!("{}=-", name(&assignment.worker)),
+			(None, Some(_)) => format!("{}=c", name(&assignment.worker)),
+			(None, None) => format!("{}=-", name(&assignment.worker)),
 		})
 		.collect();
 	format!(
-		"{:?}, results {} (result deadline #{}{})",
+		"{:?}, results {} (opened {:?}, commit deadline #{}, result deadline #{}{})",
 		record.status.phase(),
 		results.join(" "),
+		record.opened_at,
+		record.commit_deadline,
 		record.result_deadline,
 		if record.result_phase_open { "" } else { ", closed" }
 	)

@@ -17,8 +17,8 @@ use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
 use tokenfactory_primitives::{
 	compute::{
-		DecryptorKey, FieldBytes, JobId, Payment, ResultStatement, RevealStatement, WorkerKey,
-		WorkerKeyProof, WORKER_KEY_TYPE,
+		DecryptorKey, FieldBytes, JobId, Payment, ResultCommitment, ResultStatement,
+		RevealStatement, WorkerKey, WorkerKeyProof, WORKER_KEY_TYPE,
 	},
 	programs::{BoundedList, Program, Query},
 };
@@ -107,6 +107,37 @@ fn signed_result<T: Config>(
 		.unwrap_or_else(|| panic!("benchmark keystore signs"))
 }
 
+/// The salt of every benchmark commitment.
+const SALT: [u8; 32] = [5; 32];
+
+/// Commits `worker` to `digest` and `blob` for `job` (the last commitment opens the results).
+fn commit<T: Config>(job: JobId, worker: &T::AccountId, digest: FieldBytes, blob: &[u8]) {
+	let commitment = ResultCommitment::new(
+		Pallet::<T>::genesis_hash(),
+		job,
+		worker,
+		digest,
+		sp_io::hashing::blake2_256(blob),
+		SALT,
+	)
+	.hash();
+	assert!(Pallet::<T>::do_commit_result(job, worker.clone(), commitment).is_ok(), "commit");
+}
+
+/// Commits every worker of `job` to `[1; 32]` and an 8-byte blob, then opens each: the job
+/// awaits its reveal.
+fn agree<T: Config>(job: JobId) {
+	let assigned: Vec<T::AccountId> = Jobs::<T>::get(job)
+		.map(|job| job.workers.iter().map(|a| a.worker.clone()).collect())
+		.unwrap_or_default();
+	for worker in &assigned {
+		commit::<T>(job, worker, [1; 32], &[1; 8]);
+	}
+	for worker in assigned {
+		assert!(Pallet::<T>::do_submit_result(job, worker, [1; 32], vec![1; 8], SALT).is_ok());
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -177,14 +208,24 @@ mod benchmarks {
 			.map(|job| job.workers.iter().map(|a| a.worker.clone()).collect())
 			.unwrap_or_default();
 		let majority = (k / 2 + 1) as usize;
-		// Those before the deciding one: all but one agree, and the rest disagree.
+		let blob = vec![1u8; b as usize];
+		// Everyone commits (the results open); those before the deciding one open theirs: all
+		// but one agree, and the rest disagree.
+		let digest_of = |position: usize| if position < majority { [1; 32] } else { [2; 32] };
+		for (position, worker) in assigned.iter().enumerate() {
+			if position == 0 {
+				commit::<T>(id, worker, [1; 32], &blob);
+			} else {
+				commit::<T>(id, worker, digest_of(position), &[position as u8; 8]);
+			}
+		}
 		for (position, worker) in assigned.iter().enumerate().skip(1) {
-			let digest = if position < majority { [1; 32] } else { [2; 32] };
 			assert!(Pallet::<T>::do_submit_result(
 				id,
 				worker.clone(),
-				digest,
-				vec![position as u8; 8]
+				digest_of(position),
+				vec![position as u8; 8],
+				SALT
 			)
 			.is_ok());
 		}
@@ -194,11 +235,10 @@ mod benchmarks {
 			.find(|(who, _)| who == &decider)
 			.map(|(_, key)| *key)
 			.unwrap_or(worker_key(0));
-		let blob = vec![1u8; b as usize];
 		let signature = signed_result::<T>(id, &key, [1; 32], &blob);
 		let blob: ResultBlobOf<T> = blob.try_into().unwrap_or_default();
 		#[extrinsic_call]
-		_(RawOrigin::Authorized, id, decider, [1; 32], blob, signature);
+		_(RawOrigin::Authorized, id, decider, [1; 32], blob, SALT, signature);
 		assert!(
 			Jobs::<T>::get(id).is_some_and(|job| !matches!(job.status, JobStatus::Computing))
 				|| k == 2
@@ -212,12 +252,14 @@ mod benchmarks {
 		let (id, active) = job::<T>(1, 1);
 		let (worker, key) = active.first().cloned().ok_or("a benchmark worker")?;
 		let blob = vec![1u8; b as usize];
+		commit::<T>(id, &worker, [1; 32], &blob);
 		let signature = signed_result::<T>(id, &key, [1; 32], &blob);
 		let call = Call::<T>::submit_result {
 			job: id,
 			worker,
 			digest: [1; 32],
 			result: blob.try_into().unwrap_or_default(),
+			salt: SALT,
 			signature,
 		};
 		#[block]
@@ -232,12 +274,7 @@ mod benchmarks {
 	#[benchmark]
 	fn reveal(k: Linear<1, { T::MaxReplicas::get() }>) {
 		let (id, _) = job::<T>(k, k);
-		let assigned: Vec<T::AccountId> = Jobs::<T>::get(id)
-			.map(|job| job.workers.iter().map(|a| a.worker.clone()).collect())
-			.unwrap_or_default();
-		for worker in assigned {
-			assert!(Pallet::<T>::do_submit_result(id, worker, [1; 32], vec![1; 8]).is_ok());
-		}
+		agree::<T>(id);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Authorized,
@@ -330,10 +367,7 @@ mod benchmarks {
 	#[benchmark]
 	fn on_reveal_deadline() {
 		let (id, _) = job::<T>(1, 1);
-		let worker = Jobs::<T>::get(id).map(|job| job.workers[0].worker.clone());
-		if let Some(worker) = worker {
-			assert!(Pallet::<T>::do_submit_result(id, worker, [1; 32], vec![1; 8]).is_ok());
-		}
+		agree::<T>(id);
 		#[block]
 		{
 			Pallet::<T>::on_reveal_deadline(id);

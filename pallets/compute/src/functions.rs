@@ -18,9 +18,10 @@ use sp_runtime::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		result_blocks, result_offchain_key, DecryptionVerifier, DecryptorKey, DecryptorSignature,
-		DisputeStatement, FieldBytes, JobId, JobOrder, Payment, Quote, RefundReason,
-		ResultStatement, RevealStatement, SealingKey, WorkerKey, WorkerKeyProof, WorkerSignature,
+		result_blocks, result_offchain_key, CommitStatement, DecryptionVerifier, DecryptorKey,
+		DecryptorSignature, DisputeStatement, FieldBytes, JobId, JobOrder, Payment, Quote,
+		RefundReason, ResultCommitment, ResultStatement, RevealStatement, SealingKey, WorkerKey,
+		WorkerKeyProof, WorkerSignature,
 	},
 	datasets::{DataCatalog, DatasetId, JobRefusal, JobTerms, RevenueDestination},
 	groth16::DecryptionStatement,
@@ -302,10 +303,16 @@ impl<T: Config> Pallet<T> {
 		// ever makes a deadline impossible to meet, and none is further than
 		// `MaxOpenJobsPerWorker + 1` allowances away.
 		let backlog = workers.iter().map(Self::backlog).max().unwrap_or_default();
-		let result_deadline = Self::schedule(
+		let commit_deadline = Self::schedule(
 			now.saturating_add(backlog)
 				.saturating_add(T::ResultTimeout::get())
 				.saturating_add(size_allowance),
+			id,
+			DeadlineKind::Commits,
+		)?;
+		// Opening a committed result is one transaction, not an evaluation.
+		let result_deadline = Self::schedule(
+			commit_deadline.saturating_add(T::OpenTimeout::get()),
 			id,
 			DeadlineKind::Results,
 		)?;
@@ -325,7 +332,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let assignments: BoundedVec<_, T::MaxReplicas> = workers
 			.iter()
-			.map(|worker| Assignment { worker: worker.clone(), result: None })
+			.map(|worker| Assignment { worker: worker.clone(), commitment: None, result: None })
 			.collect::<Vec<_>>()
 			.try_into()
 			.map_err(|_| Error::<T>::Overflow)?;
@@ -348,6 +355,8 @@ impl<T: Config> Pallet<T> {
 				consumer_key,
 				workers: assignments,
 				submitted_at: now,
+				commit_deadline,
+				opened_at: None,
 				result_deadline,
 				result_phase_open: true,
 				status: JobStatus::Computing,
@@ -362,6 +371,7 @@ impl<T: Config> Pallet<T> {
 			price: terms.price,
 			fee,
 			workers,
+			commit_deadline,
 			result_deadline,
 		});
 		Ok(id)
@@ -431,35 +441,161 @@ impl<T: Config> Pallet<T> {
 	// Results
 	// ---------------------------------------------------------------------------------------
 
-	/// The checks of a result submission (in the pool and in the block). Returns the job's
-	/// result deadline.
+	/// Where `worker` stands in `record` if it may commit now: the result phase is open, the
+	/// results are not, and it is assigned and has not committed. Returns its place.
 	///
 	/// # Errors
 	///
-	/// [`Error::UnknownJob`], [`Error::ResultPhaseClosed`], [`Error::NotAssigned`],
-	/// [`Error::AlreadySubmitted`], [`Error::NotWorker`], [`Error::BadSignature`].
+	/// [`Error::ResultPhaseClosed`], [`Error::CommitsClosed`], [`Error::NotAssigned`],
+	/// [`Error::AlreadyCommitted`].
+	fn ensure_can_commit(record: &Job<T>, worker: &T::AccountId) -> Result<usize, DispatchError> {
+		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
+		ensure!(!record.results_open(), Error::<T>::CommitsClosed);
+		let place = record
+			.workers
+			.iter()
+			.position(|assignment| &assignment.worker == worker)
+			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(record.workers[place].commitment.is_none(), Error::<T>::AlreadyCommitted);
+		Ok(place)
+	}
+
+	/// The checks of a commitment (in the pool and in the block), cheapest first. Returns the
+	/// job's commit deadline.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], as [`Self::ensure_can_commit`], [`Error::NotWorker`],
+	/// [`Error::BadSignature`].
+	pub fn check_commit(
+		job: JobId,
+		worker: &T::AccountId,
+		commitment: &[u8; 32],
+		signature: &WorkerSignature,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		Self::ensure_can_commit(&record, worker)?;
+		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
+		ensure!(
+			CommitStatement::new(Self::genesis_hash(), job, *commitment)
+				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
+			Error::<T>::BadSignature
+		);
+		Ok(record.commit_deadline)
+	}
+
+	/// Records `worker`'s commitment for `job`. The last commitment opens the results; the one
+	/// that makes a majority gives the others [`Config::CommitGrace`] blocks more.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], as [`Self::ensure_can_commit`].
+	pub fn do_commit_result(
+		job: JobId,
+		worker: T::AccountId,
+		commitment: [u8; 32],
+	) -> DispatchResult {
+		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let place = Self::ensure_can_commit(&record, &worker)?;
+		record.workers[place].commitment = Some(commitment);
+		Self::deposit_event(Event::ResultCommitted { job, worker, commitment });
+		let now = frame_system::Pallet::<T>::block_number();
+		let committed = record.committed();
+		if committed == record.workers.len() {
+			Self::open_results(job, &mut record, now);
+		} else if committed == record.majority() {
+			let grace = T::CommitGrace::get();
+			if grace.is_zero() {
+				Self::open_results(job, &mut record, now);
+			} else if now.saturating_add(grace) < record.commit_deadline {
+				// A full queue only leaves the opening to the commit deadline.
+				let _ = Self::schedule(now.saturating_add(grace), job, DeadlineKind::OpenResults);
+			}
+		}
+		Jobs::<T>::insert(job, record);
+		Ok(())
+	}
+
+	/// Opens `job`'s results at `now`: no more commitments; the workers that committed open
+	/// theirs, the others are out of the job (excused if this is before the commit deadline,
+	/// slashed when the result phase closes otherwise).
+	fn open_results(job: JobId, record: &mut Job<T>, now: BlockNumberFor<T>) {
+		if !record.result_phase_open || record.results_open() {
+			return;
+		}
+		record.opened_at = Some(now);
+		for assignment in record.workers.iter().filter(|a| a.commitment.is_none()) {
+			Assignments::<T>::remove(&assignment.worker, job);
+		}
+		Self::deposit_event(Event::ResultsOpened { job, committed: record.committed() as u32 });
+	}
+
+	/// Where `worker` stands in `record` if it may open `digest` and the blob hashing to
+	/// `blob_hash` with `salt` now: the results are open, it committed, has not opened, and its
+	/// commitment is to exactly these; or it is the last assigned worker without a commitment,
+	/// whose commitment would open the results, and it opens at once (every other result is
+	/// still hidden behind its commitment, so there is nothing to copy; with one replica this
+	/// saves the commit round). Returns its place, and for an opening without a commitment the
+	/// commitment it stands for.
+	///
+	/// # Errors
+	///
+	/// [`Error::ResultPhaseClosed`], [`Error::NotAssigned`], [`Error::AlreadySubmitted`],
+	/// [`Error::ResultsNotOpen`], [`Error::NotCommitted`], [`Error::CommitmentMismatch`].
+	fn ensure_can_open(
+		job: JobId,
+		record: &Job<T>,
+		worker: &T::AccountId,
+		digest: FieldBytes,
+		blob_hash: [u8; 32],
+		salt: [u8; 32],
+	) -> Result<(usize, Option<[u8; 32]>), DispatchError> {
+		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
+		let place = record
+			.workers
+			.iter()
+			.position(|assignment| &assignment.worker == worker)
+			.ok_or(Error::<T>::NotAssigned)?;
+		let assignment = &record.workers[place];
+		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
+		let opening =
+			ResultCommitment::new(Self::genesis_hash(), job, worker, digest, blob_hash, salt)
+				.hash();
+		match assignment.commitment {
+			Some(committed) => {
+				ensure!(record.results_open(), Error::<T>::ResultsNotOpen);
+				ensure!(opening == committed, Error::<T>::CommitmentMismatch);
+				Ok((place, None))
+			}
+			None if record.results_open() => Err(Error::<T>::NotCommitted.into()),
+			None if record.committed().saturating_add(1) == record.workers.len() => {
+				Ok((place, Some(opening)))
+			}
+			None => Err(Error::<T>::ResultsNotOpen.into()),
+		}
+	}
+
+	/// The checks of a result's opening (in the pool and in the block), cheapest first: the
+	/// job, the worker's place, its commitment (a hash), then the worker key's signature.
+	/// Returns the job's result deadline.
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], as [`Self::ensure_can_open`], [`Error::NotWorker`],
+	/// [`Error::BadSignature`].
 	pub fn check_result_submission(
 		job: JobId,
 		worker: &T::AccountId,
 		digest: &FieldBytes,
 		result: &[u8],
+		salt: &[u8; 32],
 		signature: &WorkerSignature,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
-		let assignment = record
-			.workers
-			.iter()
-			.find(|assignment| &assignment.worker == worker)
-			.ok_or(Error::<T>::NotAssigned)?;
-		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
+		let blob_hash = sp_io::hashing::blake2_256(result);
+		Self::ensure_can_open(job, &record, worker, *digest, blob_hash, *salt)?;
 		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
-		let statement = ResultStatement::new(
-			Self::genesis_hash(),
-			job,
-			*digest,
-			sp_io::hashing::blake2_256(result),
-		);
+		let statement = ResultStatement::new(Self::genesis_hash(), job, *digest, blob_hash);
 		ensure!(
 			statement
 				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
@@ -468,30 +604,34 @@ impl<T: Config> Pallet<T> {
 		Ok(record.result_deadline)
 	}
 
-	/// Records `worker`'s result for `job`, indexes the blob, and moves the job on: a majority
-	/// makes it await its reveal (slashing the minority), a submission against an existing
-	/// majority is slashed, and a job whose every worker submitted without a majority is
-	/// refunded.
+	/// Records `worker`'s opened result for `job` (the last worker to commit may open at once,
+	/// which commits it and opens the results), indexes the blob, and moves the job on: a
+	/// majority makes it await its reveal (slashing the minority), a result against an
+	/// existing majority is slashed, and a job whose every committed worker opened without a
+	/// majority is refunded.
 	///
 	/// # Errors
 	///
-	/// As [`Self::check_result_submission`], apart from the signature (checked by the
+	/// [`Error::UnknownJob`], as [`Self::ensure_can_open`] (the signature is checked by the
 	/// authorization).
 	pub fn do_submit_result(
 		job: JobId,
 		worker: T::AccountId,
 		digest: FieldBytes,
 		result: Vec<u8>,
+		salt: [u8; 32],
 	) -> DispatchResult {
 		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
-		let assignment = record
-			.workers
-			.iter_mut()
-			.find(|assignment| assignment.worker == worker)
-			.ok_or(Error::<T>::NotAssigned)?;
-		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
 		let blob_hash = sp_io::hashing::blake2_256(&result);
+		let (place, direct) =
+			Self::ensure_can_open(job, &record, &worker, digest, blob_hash, salt)?;
+		if let Some(commitment) = direct {
+			// The last commitment and its opening in one.
+			record.workers[place].commitment = Some(commitment);
+			Self::deposit_event(Event::ResultCommitted { job, worker: worker.clone(), commitment });
+			Self::open_results(job, &mut record, frame_system::Pallet::<T>::block_number());
+		}
+		let assignment = &mut record.workers[place];
 		assignment.result = Some(SubmittedResult { digest, blob_hash });
 		sp_io::offchain_index::set(&result_offchain_key(job, &blob_hash), &result);
 		Assignments::<T>::remove(&worker, job);
@@ -518,7 +658,7 @@ impl<T: Config> Pallet<T> {
 							Self::slash(&other.worker, job, SlashReason::WrongResult);
 						}
 					}
-				} else if record.all_submitted() {
+				} else if record.all_answered() {
 					Self::refund(job, &mut record, RefundReason::NoMajority);
 				}
 			}
@@ -530,18 +670,34 @@ impl<T: Config> Pallet<T> {
 			}
 			JobStatus::Refunded { .. } => {}
 		}
-		if record.all_submitted() {
+		if record.all_answered() {
 			Self::close_result_phase(job, &mut record);
 		}
 		Jobs::<T>::insert(job, record);
 		Ok(())
 	}
 
-	/// Ends a job's result phase: absent workers are slashed and every assigned worker's open
-	/// job count drops.
-	fn close_result_phase(job: JobId, record: &mut Job<T>) {
+	/// Ends a job's result phase: absent workers ([`Job::absent`]) are slashed and every
+	/// assigned worker's open job count drops.
+	pub(crate) fn close_result_phase(job: JobId, record: &mut Job<T>) {
+		let absent: Vec<T::AccountId> = record
+			.workers
+			.iter()
+			.filter(|assignment| record.absent(assignment))
+			.map(|assignment| assignment.worker.clone())
+			.collect();
+		if Self::release_workers(job, record) {
+			for worker in absent {
+				Self::slash(&worker, job, SlashReason::MissedDeadline);
+			}
+		}
+	}
+
+	/// Closes a job's result phase without slashing anyone: its workers owe nothing more and
+	/// their open-job counts drop. Returns whether the phase was open.
+	pub(crate) fn release_workers(job: JobId, record: &mut Job<T>) -> bool {
 		if !record.result_phase_open {
-			return;
+			return false;
 		}
 		record.result_phase_open = false;
 		for assignment in record.workers.iter() {
@@ -551,10 +707,8 @@ impl<T: Config> Pallet<T> {
 					worker.open_jobs = worker.open_jobs.saturating_sub(1);
 				}
 			});
-			if assignment.result.is_none() {
-				Self::slash(&assignment.worker, job, SlashReason::MissedDeadline);
-			}
 		}
+		true
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -776,7 +930,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Returns a job's escrow to its consumer and marks it refunded.
-	fn refund(job: JobId, record: &mut Job<T>, reason: RefundReason) {
+	pub(crate) fn refund(job: JobId, record: &mut Job<T>, reason: RefundReason) {
 		if !record.status.holds_escrow() {
 			return;
 		}
@@ -817,6 +971,14 @@ impl<T: Config> Pallet<T> {
 		let mut weight = T::DbWeight::get().reads_writes(1, 1);
 		for (job, kind) in entries {
 			weight = weight.saturating_add(match kind {
+				DeadlineKind::Commits => {
+					Self::on_commit_deadline(job, now);
+					T::WeightInfo::on_result_deadline(T::MaxReplicas::get())
+				}
+				DeadlineKind::OpenResults => {
+					Self::on_commit_grace_end(job, now);
+					T::WeightInfo::on_reveal_deadline()
+				}
 				DeadlineKind::Results => {
 					Self::on_result_deadline(job);
 					T::WeightInfo::on_result_deadline(T::MaxReplicas::get())
@@ -832,6 +994,31 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		weight
+	}
+
+	/// The commit deadline: the results open if a majority committed; otherwise the job is
+	/// refunded, and the workers that did not commit are slashed.
+	pub(crate) fn on_commit_deadline(job: JobId, now: BlockNumberFor<T>) {
+		let Some(mut record) = Jobs::<T>::get(job) else { return };
+		if !record.result_phase_open || record.results_open() {
+			return;
+		}
+		if record.committed() >= record.majority() {
+			Self::open_results(job, &mut record, now);
+		} else {
+			Self::refund(job, &mut record, RefundReason::ResultTimeout);
+			Self::close_result_phase(job, &mut record);
+		}
+		Jobs::<T>::insert(job, record);
+	}
+
+	/// The commit grace after a majority committed is over: the results open.
+	pub(crate) fn on_commit_grace_end(job: JobId, now: BlockNumberFor<T>) {
+		let Some(mut record) = Jobs::<T>::get(job) else { return };
+		if record.result_phase_open && !record.results_open() {
+			Self::open_results(job, &mut record, now);
+			Jobs::<T>::insert(job, record);
+		}
 	}
 
 	/// The result deadline: a job still computing is refunded; absent workers are slashed.
@@ -975,6 +1162,18 @@ impl<T: Config> Pallet<T> {
 					|| entries.iter().any(|(_, kind)| *kind == DeadlineKind::Results),
 				"a job in its result phase has no result deadline"
 			);
+			ensure!(
+				!job.result_phase_open
+					|| job.results_open()
+					|| entries.iter().any(|(block, kind)| {
+						*block == job.commit_deadline && *kind == DeadlineKind::Commits
+					}),
+				"a job taking commitments has no commit deadline"
+			);
+			ensure!(
+				job.results_open() || job.workers.iter().all(|a| a.result.is_none()),
+				"a result was opened before the results opened"
+			);
 			if let JobStatus::AwaitingReveal { reveal_deadline, .. } = job.status {
 				// Its reveal entry, or (when that block was full) its prune entry, which
 				// refunds it.
@@ -991,7 +1190,7 @@ impl<T: Config> Pallet<T> {
 				for assignment in job.workers.iter() {
 					*open.entry(assignment.worker.clone()).or_default() += 1;
 					ensure!(
-						assignment.result.is_some()
+						!job.owes(assignment)
 							|| !Workers::<T>::contains_key(&assignment.worker)
 							|| Assignments::<T>::contains_key(&assignment.worker, id),
 						"an assigned worker that owes a result is missing from Assignments"
@@ -1036,7 +1235,7 @@ impl<T: Config> Pallet<T> {
 			let record = Jobs::<T>::get(job).ok_or("an assignment names no job")?;
 			ensure!(record.result_phase_open, "an assignment of a closed result phase");
 			ensure!(
-				record.workers.iter().any(|a| a.worker == worker && a.result.is_none()),
+				record.workers.iter().any(|a| a.worker == worker && record.owes(a)),
 				"an assignment the job does not owe"
 			);
 		}

@@ -9,10 +9,17 @@
 //! ([`Pallet::register_worker`]). Each job is assigned `k` of the active workers
 //! ([`ReplicationFactor`]), chosen deterministically from the job id and the parent block hash.
 //! A worker's off-chain worker hands the job to the node's native FHE executor
-//! ([`tokenfactory_primitives::executor`]), polls it in later blocks, and submits the result's
-//! digest and blob as an authorized transaction signed with its worker key
-//! ([`Pallet::submit_result`]). The blob goes to every node's offchain database through
-//! offchain indexing; state keeps its hash.
+//! ([`tokenfactory_primitives::executor`]), polls it in later blocks, and **commits** to its
+//! result: a salted hash of its digest, its blob's hash and its own account, signed with its
+//! worker key ([`Pallet::commit_result`]). Once every assigned worker has committed (or
+//! [`Config::CommitGrace`] blocks after a majority did, or at the commit deadline) the results
+//! **open**: each committed worker submits its digest, blob and salt, which must match its own
+//! commitment ([`Pallet::submit_result`]). The last worker to commit may open at once instead
+//! (its opening stands for its commitment: every other result is still hidden), so a job with
+//! one replica has no commit round, and one with more costs one block. No digest is public before every counted commitment
+//! is fixed, so a worker cannot copy another's and be paid for nothing: replicas are
+//! independent. The blob goes to every node's offchain database through offchain indexing;
+//! state keeps its hash.
 //!
 //! When a strict majority of the `k` digests agree, the job awaits its **reveal**: the dataset
 //! owner's decryptor decrypts the agreed result, proves the decryption with a Groth16 proof,
@@ -37,16 +44,23 @@
 //!   worker still owes, counted from its submission: a worker evaluates its queue in order and
 //!   is never slashed for a backlog, and no deadline is more than `MaxOpenJobsPerWorker + 1`
 //!   allowances away.
-//! - **Result phase**: from submission until every assigned worker has submitted or the
-//!   result deadline passed. Workers in the minority are slashed when the majority forms (or
-//!   when they submit after it); absent workers at the result deadline.
+//! - **Result phase**: from submission until every assigned worker that can has opened its
+//!   result, or the result deadline passed. It has two parts: commitments until the results
+//!   open, openings after. Workers in the minority are slashed when the majority forms (or
+//!   when they open after it); absent workers when the phase closes. A worker that had not
+//!   committed when the results opened before its commit deadline is **excused**: neither paid
+//!   nor slashed (the others were faster than its queue); one that had not by its commit
+//!   deadline is slashed. A worker that committed to a job whose results never opened (fewer
+//!   than a majority committed by the commit deadline) is not slashed.
 //! - **Circuit shape**: a decryption circuit for results of up to a number of blocks; one
 //!   verifying key each.
 //!
 //! ## Timeouts
 //!
-//! Nothing waits forever: at the result deadline ([`Config::ResultTimeout`]) a job without a
-//! majority is refunded and absent workers are slashed; at the reveal deadline
+//! Nothing waits forever: at the commit deadline ([`Config::ResultTimeout`] and the allowances
+//! after submission) the results open if a majority committed, and the job is refunded
+//! otherwise; at the result deadline ([`Config::OpenTimeout`] later) a job without a majority is
+//! refunded and absent workers are slashed; at the reveal deadline
 //! ([`Config::RevealTimeout`]) a job still awaiting its reveal is refunded. Every job is
 //! forgotten [`Config::JobRetention`] blocks after its result deadline.
 //!
@@ -58,7 +72,10 @@
 //! - [`Pallet::submit_job`]: buy a call.
 //!
 //! ### Authorized calls (no signer, no fee; checked by `#[pallet::authorize]`)
-//! - [`Pallet::submit_result`]: an assigned worker's result, signed with its worker key.
+//! - [`Pallet::commit_result`]: an assigned worker's commitment to its result, signed with its
+//!   worker key.
+//! - [`Pallet::submit_result`]: an assigned worker's result, opening its commitment, signed
+//!   with its worker key.
 //! - [`Pallet::reveal`]: the decryption proof, signed by the owner's decryptor key; valid only
 //!   if the signature and the proof verify.
 //! - [`Pallet::dispute`]: the owner's decryptor refuses an agreed result that is not the
@@ -124,7 +141,7 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// The compute pallet.
 	#[pallet::pallet]
@@ -206,6 +223,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenJobsPerWorker: Get<u32>;
 
+		/// Blocks the workers that have not committed yet still have once a majority has, before
+		/// the results open without them (capped by the commit deadline; zero opens the results
+		/// at the majority).
+		#[pallet::constant]
+		type CommitGrace: Get<BlockNumberFor<Self>>;
+
+		/// Blocks from the commit deadline to the result deadline: the workers' time to open
+		/// their committed results (a transaction each, no evaluation).
+		#[pallet::constant]
+		type OpenTimeout: Get<BlockNumberFor<Self>>;
+
 		/// Blocks the owner has to reveal once a majority agreed.
 		#[pallet::constant]
 		type RevealTimeout: Get<BlockNumberFor<Self>>;
@@ -222,7 +250,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxWorkers: Get<u32>;
 
-		/// The most deadline entries one block handles (three per job over its life).
+		/// The most deadline entries one block handles (up to five per job over its life).
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
@@ -439,10 +467,29 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			/// The assigned workers.
 			workers: alloc::vec::Vec<T::AccountId>,
-			/// Results are due by this block.
+			/// Commitments are due by this block.
+			commit_deadline: BlockNumberFor<T>,
+			/// Opened results are due by this block.
 			result_deadline: BlockNumberFor<T>,
 		},
-		/// A worker submitted its result.
+		/// A worker committed to its result (nothing of the result is public yet).
+		ResultCommitted {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// Its commitment.
+			commitment: [u8; 32],
+		},
+		/// The job's results opened: the workers that committed now open theirs; nobody else
+		/// commits.
+		ResultsOpened {
+			/// The job.
+			job: JobId,
+			/// How many workers committed.
+			committed: u32,
+		},
+		/// A worker opened its committed result.
 		ResultSubmitted {
 			/// The job.
 			job: JobId,
@@ -604,6 +651,17 @@ pub mod pallet {
 		TooManyCircuits,
 		/// Ids are exhausted, or a counter or amount would overflow.
 		Overflow,
+		/// The job's results are open: it takes no more commitments.
+		CommitsClosed,
+		/// The worker already committed to a result for this job.
+		AlreadyCommitted,
+		/// The job's results are not open yet: commit first, and open once the others have
+		/// committed.
+		ResultsNotOpen,
+		/// The worker did not commit before the results opened: it has nothing to open.
+		NotCommitted,
+		/// The digest, blob and salt do not open the worker's commitment.
+		CommitmentMismatch,
 	}
 
 	#[pallet::hooks]
@@ -634,6 +692,7 @@ pub mod pallet {
 			assert!(!T::RevealTimeout::get().is_zero(), "RevealTimeout must be positive");
 			assert!(!T::UnbondingDelay::get().is_zero(), "UnbondingDelay must be positive");
 			assert!(T::MaxOpenJobsPerWorker::get() > 0, "a worker must take at least one job");
+			assert!(!T::OpenTimeout::get().is_zero(), "OpenTimeout must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -712,8 +771,10 @@ pub mod pallet {
 			Self::do_submit_job(who, dataset, query, payment, consumer_key).map(|_| ())
 		}
 
-		/// An assigned worker's result for `job`: the digest of its compact form and the result
-		/// blob, signed with the worker's key.
+		/// An assigned worker's result for `job`, once the results are open (or by the last
+		/// worker to commit, in place of its commitment): the digest of its compact form, the
+		/// result blob and the salt that open the worker's commitment, signed with the worker's
+		/// key.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::submit_result(T::MaxReplicas::get(), result.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_submit_result)]
@@ -724,11 +785,12 @@ pub mod pallet {
 			worker: T::AccountId,
 			digest: FieldBytes,
 			result: ResultBlobOf<T>,
+			salt: [u8; 32],
 			signature: WorkerSignature,
 		) -> DispatchResult {
 			ensure_authorized(origin)?;
 			let _ = signature;
-			Self::do_submit_result(job, worker, digest, result.into_inner())
+			Self::do_submit_result(job, worker, digest, result.into_inner(), salt)
 		}
 
 		/// Reveals `job`'s result: the commitment to the plaintext, the plaintext sealed to the
@@ -792,6 +854,29 @@ pub mod pallet {
 			let _ = signature;
 			Self::do_dispute(job)
 		}
+
+		/// An assigned worker's commitment to its result for `job`
+		/// ([`ResultCommitment`](tokenfactory_primitives::compute::ResultCommitment)'s hash),
+		/// signed with the worker's key. The results open once every assigned worker has
+		/// committed, [`Config::CommitGrace`] blocks after a majority has, or at the commit
+		/// deadline.
+		#[pallet::call_index(10)]
+		// A job read and write and an event, as an opening without its blob.
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxReplicas::get(), 0))]
+		#[pallet::authorize(Pallet::<T>::authorize_commit_result)]
+		// A job read and one sr25519 verification, as an opening's authorization.
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_result(0))]
+		pub fn commit_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			worker: T::AccountId,
+			commitment: [u8; 32],
+			signature: WorkerSignature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			Self::do_commit_result(job, worker, commitment)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -813,20 +898,38 @@ pub mod pallet {
 			Ok((validity, Weight::zero()))
 		}
 
-		/// Checks a result submission before it enters the pool and again in the block: the
-		/// job takes results, the worker is assigned and has not submitted, and the signature
-		/// is the worker key's.
+		/// Checks a result's opening before it enters the pool and again in the block: the
+		/// job's results are open, the worker committed and has not opened, the digest, blob and
+		/// salt open its commitment (or the worker is the last to commit, and opens at once),
+		/// and the signature is the worker key's.
 		pub fn authorize_submit_result(
 			_source: TransactionSource,
 			job: &JobId,
 			worker: &T::AccountId,
 			digest: &FieldBytes,
 			result: &ResultBlobOf<T>,
+			salt: &[u8; 32],
 			signature: &WorkerSignature,
 		) -> TransactionValidityWithRefund {
-			let deadline = Self::check_result_submission(*job, worker, digest, result, signature)
-				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
+			let deadline =
+				Self::check_result_submission(*job, worker, digest, result, salt, signature)
+					.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
 			Self::pool_validity("tokenfactory-result", (*job, worker.clone()), deadline)
+		}
+
+		/// Checks a commitment before it enters the pool and again in the block: the job takes
+		/// commitments, the worker is assigned and has not committed, and the signature is the
+		/// worker key's.
+		pub fn authorize_commit_result(
+			_source: TransactionSource,
+			job: &JobId,
+			worker: &T::AccountId,
+			commitment: &[u8; 32],
+			signature: &WorkerSignature,
+		) -> TransactionValidityWithRefund {
+			let deadline = Self::check_commit(*job, worker, commitment, signature)
+				.map_err(|error| InvalidTransaction::Custom(Self::error_code(error)))?;
+			Self::pool_validity("tokenfactory-commit", (*job, worker.clone()), deadline)
 		}
 
 		/// Checks a dispute before it enters the pool and again in the block: the job awaits a

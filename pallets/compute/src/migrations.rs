@@ -52,3 +52,141 @@ pub mod v1 {
 		<T as polkadot_sdk::frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 1 to 2: workers commit to their results before they open them. A version-1 job has
+/// no commitments and no commit deadline. The jobs still computing at the upgrade are refunded
+/// ([`RefundReason::Upgraded`](tokenfactory_primitives::compute::RefundReason::Upgraded)) and
+/// nobody is slashed for them: their workers could not have committed. The result phases of the
+/// others close without slashing anyone (the stragglers of an agreed job are excused). Every
+/// job keeps its results, status and deadlines; its commit deadline is its result deadline and
+/// its results count as open from its submission.
+pub mod v2 {
+	use crate::{pallet::*, Assignment, BalanceOf, Job, JobStatus, PaymentSource, SubmittedResult};
+	#[cfg(feature = "try-runtime")]
+	use alloc::vec::Vec;
+	use polkadot_sdk::{
+		frame_support::{
+			migrations::VersionedMigration,
+			pallet_prelude::*,
+			traits::{Get, UncheckedOnRuntimeUpgrade},
+		},
+		frame_system::pallet_prelude::BlockNumberFor,
+	};
+	use tokenfactory_primitives::{
+		compute::{RefundReason, SealingKey},
+		datasets::{DatasetId, KeySetId, RevenueDestination},
+		programs::{ColumnWidth, Query, MAX_COLUMNS},
+	};
+
+	/// A worker's place in a version-1 job.
+	#[derive(Encode, Decode)]
+	pub struct OldAssignment<AccountId> {
+		/// The worker.
+		pub worker: AccountId,
+		/// Its result.
+		pub result: Option<SubmittedResult>,
+	}
+
+	/// A version-1 job.
+	#[derive(Encode, Decode)]
+	#[allow(missing_docs)]
+	pub struct OldJob<T: Config> {
+		pub dataset: DatasetId,
+		pub consumer: T::AccountId,
+		pub payment: PaymentSource,
+		pub price: BalanceOf<T>,
+		pub owner: T::AccountId,
+		pub revenue: RevenueDestination<T::AccountId, T::ClassId>,
+		pub key_set: KeySetId,
+		pub key_commitment: [u8; 32],
+		pub schema: BoundedVec<ColumnWidth, ConstU32<MAX_COLUMNS>>,
+		pub rows: u32,
+		pub query: Query,
+		pub result_blocks: u32,
+		pub circuit_blocks: u32,
+		pub consumer_key: SealingKey,
+		pub workers: BoundedVec<OldAssignment<T::AccountId>, T::MaxReplicas>,
+		pub submitted_at: BlockNumberFor<T>,
+		pub result_deadline: BlockNumberFor<T>,
+		pub result_phase_open: bool,
+		pub status: JobStatus<T>,
+	}
+
+	impl<T: Config> OldJob<T> {
+		fn upgrade(self) -> Job<T> {
+			let workers = self
+				.workers
+				.into_iter()
+				.map(|old| Assignment { worker: old.worker, commitment: None, result: old.result })
+				.collect::<alloc::vec::Vec<_>>();
+			Job {
+				dataset: self.dataset,
+				consumer: self.consumer,
+				payment: self.payment,
+				price: self.price,
+				owner: self.owner,
+				revenue: self.revenue,
+				key_set: self.key_set,
+				key_commitment: self.key_commitment,
+				schema: self.schema,
+				rows: self.rows,
+				query: self.query,
+				result_blocks: self.result_blocks,
+				circuit_blocks: self.circuit_blocks,
+				consumer_key: self.consumer_key,
+				// As many as before: the bound is the same.
+				workers: BoundedVec::truncate_from(workers),
+				submitted_at: self.submitted_at,
+				commit_deadline: self.result_deadline,
+				opened_at: Some(self.submitted_at),
+				result_deadline: self.result_deadline,
+				result_phase_open: self.result_phase_open,
+				status: self.status,
+			}
+		}
+	}
+
+	/// The migration's body; run it only through [`MigrateV1ToV2`].
+	pub struct InnerMigrateV1ToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut jobs = 0u64;
+			Jobs::<T>::translate::<OldJob<T>, _>(|id, old| {
+				jobs = jobs.saturating_add(1);
+				let mut job = old.upgrade();
+				if matches!(job.status, JobStatus::Computing) {
+					Pallet::<T>::refund(id, &mut job, RefundReason::Upgraded);
+				}
+				Pallet::<T>::release_workers(id, &mut job);
+				Some(job)
+			});
+			// Per job: its record, and for a refund or a release the escrow, the channel, the
+			// registry's count, the assignments and the workers' records (bounded by the
+			// replicas).
+			let per_job = 8u64.saturating_add(2u64.saturating_mul(T::MaxReplicas::get().into()));
+			T::DbWeight::get().reads_writes(
+				jobs.saturating_mul(per_job).saturating_add(1),
+				jobs.saturating_mul(per_job).saturating_add(1),
+			)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: Vec<u8>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			ensure!(
+				Jobs::<T>::iter_values().all(|job| !job.result_phase_open),
+				"a job's result phase is still open after the upgrade"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// Runs [`InnerMigrateV1ToV2`] once, when the stored version is 1, and sets it to 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as polkadot_sdk::frame_system::Config>::DbWeight,
+	>;
+}

@@ -18,8 +18,8 @@ use sp_runtime::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		DecryptionVerifier, DecryptorKey, FieldBytes, JobId, JobOrder, ResultStatement,
-		RevealStatement, SealingKey, WorkerKey, WorkerKeyProof,
+		CommitStatement, DecryptionVerifier, DecryptorKey, FieldBytes, JobId, JobOrder,
+		ResultCommitment, ResultStatement, RevealStatement, SealingKey, WorkerKey, WorkerKeyProof,
 	},
 	datasets::{
 		BlobInfo, BlobKind, BlobSpec, BlobTarget, ColumnWidth, DataCatalog, DatasetId, JobRefusal,
@@ -118,6 +118,10 @@ pub const SLASH: Balance = 400;
 pub const UNBONDING_DELAY: u64 = 5;
 /// Blocks for results.
 pub const RESULT_TIMEOUT: u64 = 10;
+/// Blocks the stragglers have to commit once a majority has.
+pub const COMMIT_GRACE: u64 = 3;
+/// Blocks from the commit deadline to the result deadline.
+pub const OPEN_TIMEOUT: u64 = 4;
 /// Blocks for the reveal.
 pub const REVEAL_TIMEOUT: u64 = 8;
 /// Blocks a job is kept after its result deadline.
@@ -157,6 +161,8 @@ impl pallet_compute::Config for Test {
 	type RowsPerTimeoutBlock = ConstU32<1_000>;
 	type JobFee = JobFee;
 	type MaxOpenJobsPerWorker = MaxOpenJobsPerWorker;
+	type CommitGrace = ConstU64<COMMIT_GRACE>;
+	type OpenTimeout = ConstU64<OPEN_TIMEOUT>;
 	type RevealTimeout = ConstU64<REVEAL_TIMEOUT>;
 	type JobRetention = ConstU64<RETENTION>;
 	type MaxReplicas = ConstU32<5>;
@@ -482,9 +488,14 @@ pub fn mock_verifying_keys() -> Vec<(u32, Vec<u8>)> {
 	vec![(9, vec![9; 8]), (17, vec![17; 8])]
 }
 
-/// The result deadline of a job submitted at `now`.
-pub fn result_deadline(now: u64) -> u64 {
+/// The commit deadline of a job submitted at `now` (no backlog).
+pub fn commit_deadline(now: u64) -> u64 {
 	now + RESULT_TIMEOUT
+}
+
+/// The result deadline of a job submitted at `now` (no backlog).
+pub fn result_deadline(now: u64) -> u64 {
+	commit_deadline(now) + OPEN_TIMEOUT
 }
 
 /// Builds the test externalities: funded accounts, three workers (k = 3), dataset 0.
@@ -599,18 +610,97 @@ pub fn sign_result(
 	statement.using_encoded(|payload| worker_pair(worker).sign(payload))
 }
 
-/// Submits `worker`'s result as an authorized transaction would: authorization, then dispatch.
-pub fn submit_result(worker: &str, job: JobId, byte: u8) -> DispatchResult {
+/// `worker`'s secret salt (the same for all its jobs: the commitment names the job).
+pub fn salt_of(worker: &str) -> [u8; 32] {
+	sp_io::hashing::blake2_256(worker.as_bytes())
+}
+
+/// `worker`'s commitment to `result_of(byte)` for `job`.
+pub fn commitment_of(worker: &str, job: JobId, byte: u8) -> [u8; 32] {
+	let (digest, blob) = result_of(byte);
+	ResultCommitment::new(
+		Compute::genesis_hash(),
+		job,
+		&account(worker),
+		digest,
+		sp_io::hashing::blake2_256(&blob),
+		salt_of(worker),
+	)
+	.hash()
+}
+
+/// The commit call of `commitment` for `worker` on `job`, signed by `signer`'s worker key.
+pub fn commit_call(
+	worker: &str,
+	signer: &str,
+	job: JobId,
+	commitment: [u8; 32],
+) -> pallet_compute::Call<Test> {
+	let signature = CommitStatement::new(Compute::genesis_hash(), job, commitment)
+		.using_encoded(|payload| worker_pair(signer).sign(payload));
+	pallet_compute::Call::<Test>::commit_result {
+		job,
+		worker: account(worker),
+		commitment,
+		signature,
+	}
+}
+
+/// Commits `worker` to `result_of(byte)` for `job`, as its off-chain worker would.
+pub fn commit(worker: &str, job: JobId, byte: u8) -> DispatchResult {
+	dispatch_authorized(commit_call(worker, worker, job, commitment_of(worker, job, byte)))
+}
+
+/// The opening call of `result_of(byte)` with `salt` for `worker` on `job`, signed by it.
+pub fn open_call(worker: &str, job: JobId, byte: u8, salt: [u8; 32]) -> pallet_compute::Call<Test> {
 	let (digest, blob) = result_of(byte);
 	let signature = sign_result(worker, job, digest, &blob);
-	let call = pallet_compute::Call::<Test>::submit_result {
+	pallet_compute::Call::<Test>::submit_result {
 		job,
 		worker: account(worker),
 		digest,
 		result: blob.try_into().expect("bounded"),
+		salt,
 		signature,
-	};
-	dispatch_authorized(call)
+	}
+}
+
+/// Opens `worker`'s committed `result_of(byte)` for `job`, as its off-chain worker would.
+pub fn open(worker: &str, job: JobId, byte: u8) -> DispatchResult {
+	dispatch_authorized(open_call(worker, job, byte, salt_of(worker)))
+}
+
+/// Each of `results`' workers commits to its result for `job`; once the results are open (at
+/// once if every assigned worker committed, after the commit grace otherwise) each opens it, in
+/// order.
+pub fn submit_results(job: JobId, results: &[(&str, u8)]) {
+	for (worker, byte) in results {
+		assert_ok!(commit(worker, job, *byte));
+	}
+	let is_open =
+		|job| pallet_compute::Jobs::<Test>::get(job).is_some_and(|job| job.results_open());
+	if !is_open(job) {
+		run_to_block(System::block_number() + COMMIT_GRACE);
+	}
+	assert!(is_open(job), "the results of job {job} did not open");
+	for (worker, byte) in results {
+		assert_ok!(open(worker, job, *byte));
+	}
+}
+
+/// Every default worker commits to `result_of(1)` for `job`; w2 and w3 open theirs, w1 never
+/// does: it is slashed at the result deadline.
+pub fn w1_never_opens(job: JobId) {
+	for worker in WORKERS {
+		assert_ok!(commit(worker, job, 1));
+	}
+	assert_ok!(open("w2", job, 1));
+	assert_ok!(open("w3", job, 1));
+}
+
+/// Every default worker commits to and opens `result_of(byte)` for `job`.
+pub fn all_agree(job: JobId, byte: u8) {
+	submit_results(job, &WORKERS.map(|worker| (worker, byte)));
 }
 
 /// Authorizes and dispatches `call` the way the `AuthorizeCall` extension does.

@@ -2,7 +2,9 @@
 //!
 //! Nothing here blocks for the length of a job. Each block, the worker asks the node's executor
 //! ([`tokenfactory_executor`]) where each of its tasks stands: unknown tasks are submitted,
-//! finished ones are turned into authorized transactions. Progress lives in the node's
+//! finished ones are turned into authorized transactions: first a commitment to the result
+//! (with a fresh secret salt, kept with the task), then, once the job's results are open, the
+//! result itself, opening that commitment. Progress lives in the node's
 //! persistent offchain storage (finished outputs and when each transaction went out), so a
 //! restarted node resubmits what it lost and never sends a transaction twice within
 //! [`RESEND_AFTER`] blocks; the chain itself (a submitted result leaves [`Assignments`], a
@@ -19,9 +21,15 @@ use crate::*;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
-use sp_runtime::{offchain::storage::StorageValueRef, traits::UniqueSaturatedInto};
+use sp_runtime::{
+	offchain::{
+		storage::StorageValueRef,
+		storage_lock::{StorageLock, Time},
+	},
+	traits::UniqueSaturatedInto,
+};
 use tokenfactory_primitives::{
-	compute::{ResultStatement, WORKER_KEY_TYPE},
+	compute::{CommitStatement, ResultCommitment, ResultStatement, WORKER_KEY_TYPE},
 	datasets::{blob_offchain_key, BlobKind, BlobTarget, DataCatalog},
 	executor::{
 		tokenfactory_executor, BlobRef, EvalOutput, EvalRequest, ExecutorError, KeySetBlobs,
@@ -45,6 +53,11 @@ pub fn retry_wait(failures: u8) -> u32 {
 /// The most jobs with local progress a node keeps track of (older entries are forgotten).
 const MAX_LOCAL_JOBS: usize = 1024;
 
+/// The persistent-storage key of the lock that makes off-chain worker runs one at a time.
+const LOCK_KEY: &[u8] = b"tokenfactory/ocw/lock";
+/// How long a run may hold the lock before another may take it (a run takes milliseconds).
+const LOCK_DEADLINE_MS: u64 = 20_000;
+
 /// The prefix of this pallet's keys in the node's persistent offchain storage.
 const LOCAL_PREFIX: &[u8] = b"tokenfactory/ocw/";
 
@@ -53,7 +66,11 @@ const LOCAL_PREFIX: &[u8] = b"tokenfactory/ocw/";
 struct LocalTask<Output> {
 	/// The finished output, once the executor delivered it.
 	output: Option<Output>,
-	/// The block the transaction last went out at.
+	/// The secret salt of this node's commitment to the output (evaluations only).
+	salt: Option<[u8; 32]>,
+	/// The block the commitment last went out at (evaluations only).
+	committed_at: Option<u32>,
+	/// The block the transaction (the opening, for an evaluation) last went out at.
 	sent_at: Option<u32>,
 	/// The block the executor last reported a failure at.
 	failed_at: Option<u32>,
@@ -63,7 +80,14 @@ struct LocalTask<Output> {
 
 impl<Output> Default for LocalTask<Output> {
 	fn default() -> Self {
-		Self { output: None, sent_at: None, failed_at: None, failures: 0 }
+		Self {
+			output: None,
+			salt: None,
+			committed_at: None,
+			sent_at: None,
+			failed_at: None,
+			failures: 0,
+		}
 	}
 }
 
@@ -87,6 +111,16 @@ impl<T: Config> Pallet<T> {
 		if !tokenfactory_executor::is_available() {
 			return;
 		}
+		// One run at a time: the node also runs off-chain workers when the executor finishes a
+		// task, and two runs must not both pick a salt for the same commitment.
+		let mut lock = StorageLock::<Time>::with_deadline(
+			LOCK_KEY,
+			sp_runtime::offchain::Duration::from_millis(LOCK_DEADLINE_MS),
+		);
+		let Ok(_guard) = lock.try_lock() else {
+			log::debug!(target: LOG_TARGET, "another off-chain worker run is in progress");
+			return;
+		};
 		let now: u32 = now.unique_saturated_into();
 		let mut touched: Vec<(Vec<u8>, TaskId)> = Vec::new();
 		Self::work_as_worker(now, &mut touched);
@@ -106,14 +140,17 @@ impl<T: Config> Pallet<T> {
 				let Some(request) = Self::evaluation_request(job, &record) else { continue };
 				let id = request.task_id();
 				touched.push((EVAL.to_vec(), id));
-				Self::work_on_evaluation(now, job, id, request, &worker, &key);
+				Self::work_on_evaluation(now, job, &record, id, request, &worker, &key);
 			}
 		}
 	}
 
+	/// Moves this node's evaluation of `job` on: the executor's output, then a commitment to
+	/// it, then (once the results are open) its opening.
 	fn work_on_evaluation(
 		now: u32,
 		job: JobIdOf,
+		record: &Job<T>,
 		id: TaskId,
 		request: EvalRequest,
 		worker: &T::AccountId,
@@ -130,32 +167,98 @@ impl<T: Config> Pallet<T> {
 			store.set(&task);
 			return;
 		};
-		if task.sent_at.is_some_and(|sent| now < sent.saturating_add(RESEND_AFTER)) {
-			store.set(&task);
+		let Some(assignment) = record.workers.iter().find(|a| &a.worker == worker) else {
 			return;
-		}
+		};
 		let blob_hash = sp_io::hashing::blake2_256(&output.result);
-		let statement = ResultStatement::new(Self::genesis_hash(), job, output.digest, blob_hash);
-		let Some(signature) = statement
-			.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload))
-		else {
-			log::error!(target: LOG_TARGET, "job {job}: the keystore cannot sign with the worker key");
-			return;
-		};
-		let Ok(result) = ResultBlobOf::<T>::try_from(output.result.clone()) else {
-			log::error!(target: LOG_TARGET, "job {job}: the result exceeds MaxResultSize");
-			return;
-		};
-		let call = Call::<T>::submit_result {
+		let salt = *task.salt.get_or_insert_with(sp_io::offchain::random_seed);
+		let commitment = ResultCommitment::new(
+			Self::genesis_hash(),
 			job,
-			worker: worker.clone(),
-			digest: output.digest,
-			result,
-			signature,
+			worker,
+			output.digest,
+			blob_hash,
+			salt,
+		)
+		.hash();
+		let (call, what) = match (record.results_open(), assignment.commitment) {
+			(false, Some(_)) => {
+				// Committed: the others have not all, and their grace has not passed.
+				store.set(&task);
+				return;
+			}
+			(false, None) if record.committed().saturating_add(1) < record.workers.len() => {
+				if task.committed_at.is_some_and(|sent| now < sent.saturating_add(RESEND_AFTER)) {
+					store.set(&task);
+					return;
+				}
+				let statement = CommitStatement::new(Self::genesis_hash(), job, commitment);
+				let Some(signature) = Self::sign(job, key, statement) else { return };
+				task.committed_at = Some(now);
+				(
+					Call::<T>::commit_result { job, worker: worker.clone(), commitment, signature },
+					"commitment",
+				)
+			}
+			(true, None) => {
+				// The results opened without this node's commitment: it is out of the job.
+				store.set(&task);
+				return;
+			}
+			// The results are open, or this node's commitment would open them: the last
+			// worker to commit opens at once.
+			(_, committed) => {
+				if committed.is_some_and(|committed| committed != commitment) {
+					log::error!(
+						target: LOG_TARGET,
+						"job {job}: the commitment on chain is not to this node's result (its salt \
+						 was lost): it cannot be opened"
+					);
+					store.set(&task);
+					return;
+				}
+				if task.sent_at.is_some_and(|sent| now < sent.saturating_add(RESEND_AFTER)) {
+					store.set(&task);
+					return;
+				}
+				let statement =
+					ResultStatement::new(Self::genesis_hash(), job, output.digest, blob_hash);
+				let Some(signature) = Self::sign(job, key, statement) else { return };
+				let Ok(result) = ResultBlobOf::<T>::try_from(output.result.clone()) else {
+					log::error!(target: LOG_TARGET, "job {job}: the result exceeds MaxResultSize");
+					return;
+				};
+				task.sent_at = Some(now);
+				(
+					Call::<T>::submit_result {
+						job,
+						worker: worker.clone(),
+						digest: output.digest,
+						result,
+						salt,
+						signature,
+					},
+					"result",
+				)
+			}
 		};
-		Self::send(job, "result", call);
-		task.sent_at = Some(now);
+		// Kept before the transaction goes out: a commitment must never lose its salt.
 		store.set(&task);
+		Self::send(job, what, call);
+	}
+
+	/// `statement` signed with the worker key `key` from the node's keystore.
+	fn sign(
+		job: JobIdOf,
+		key: &tokenfactory_primitives::compute::WorkerKey,
+		statement: impl Encode,
+	) -> Option<tokenfactory_primitives::compute::WorkerSignature> {
+		let signature = statement
+			.using_encoded(|payload| sp_io::crypto::sr25519_sign(WORKER_KEY_TYPE, key, payload));
+		if signature.is_none() {
+			log::error!(target: LOG_TARGET, "job {job}: the keystore cannot sign with the worker key");
+		}
+		signature
 	}
 
 	/// The executor's request for `job`, from the job and the registry's manifests.

@@ -110,7 +110,11 @@ pub enum PaymentSource {
 pub struct Assignment<AccountId> {
 	/// The worker.
 	pub worker: AccountId,
-	/// Its submitted result: the digest and the result blob's hash.
+	/// Its commitment to its result
+	/// ([`ResultCommitment`](tokenfactory_primitives::compute::ResultCommitment)'s hash),
+	/// made before any result of the job is public.
+	pub commitment: Option<[u8; 32]>,
+	/// Its opened result: the digest and the result blob's hash, which match its commitment.
 	pub result: Option<SubmittedResult>,
 }
 
@@ -237,10 +241,20 @@ pub struct Job<T: Config> {
 	pub workers: BoundedVec<Assignment<T::AccountId>, T::MaxReplicas>,
 	/// When it was submitted.
 	pub submitted_at: BlockNumberFor<T>,
-	/// Workers that have not submitted by this block are slashed.
+	/// Workers commit to their results until this block. At it, the results open if a
+	/// majority committed; otherwise the job is refunded, and only the workers that did not
+	/// commit are slashed.
+	pub commit_deadline: BlockNumberFor<T>,
+	/// When the results opened: when every worker had committed, [`Config::CommitGrace`]
+	/// blocks after a majority had, or at the commit deadline. From then no worker commits,
+	/// and the committed ones open their results.
+	///
+	/// [`Config::CommitGrace`]: crate::Config::CommitGrace
+	pub opened_at: Option<BlockNumberFor<T>>,
+	/// Workers that committed and have not opened by this block are slashed.
 	pub result_deadline: BlockNumberFor<T>,
-	/// Whether workers may still submit results (until the result deadline, or until every
-	/// assigned worker has).
+	/// Whether workers may still commit or open results (until the result deadline, or until
+	/// every worker that can has).
 	pub result_phase_open: bool,
 	/// Where it is.
 	pub status: JobStatus<T>,
@@ -261,9 +275,48 @@ impl<T: Config> Job<T> {
 		})
 	}
 
-	/// Whether every assigned worker has submitted.
+	/// Whether every assigned worker has submitted (committed and opened) a result.
 	pub fn all_submitted(&self) -> bool {
 		self.workers.iter().all(|a| a.result.is_some())
+	}
+
+	/// How many assigned workers have committed.
+	pub fn committed(&self) -> usize {
+		self.workers.iter().filter(|a| a.commitment.is_some()).count()
+	}
+
+	/// Whether the results are open: committed workers open, nobody commits any more.
+	pub fn results_open(&self) -> bool {
+		self.opened_at.is_some()
+	}
+
+	/// Whether `assignment` is out of the job without fault: it had not committed when the
+	/// results opened before its commit deadline (the others were faster; it may still have
+	/// been working through its queue). It is neither paid nor slashed.
+	pub fn excused(&self, assignment: &Assignment<T::AccountId>) -> bool {
+		assignment.commitment.is_none()
+			&& self.opened_at.is_some_and(|opened| opened < self.commit_deadline)
+	}
+
+	/// Whether `assignment` still owes something in the result phase: a commitment while the
+	/// results are not open, an opening of its commitment once they are.
+	pub fn owes(&self, assignment: &Assignment<T::AccountId>) -> bool {
+		assignment.result.is_none() && (!self.results_open() || assignment.commitment.is_some())
+	}
+
+	/// Whether every worker that still can has opened its result (the rest are out).
+	pub fn all_answered(&self) -> bool {
+		self.results_open() && !self.workers.iter().any(|a| self.owes(a))
+	}
+
+	/// Whether `assignment` is slashed as absent when the result phase closes: it never opened
+	/// a result and is not excused, and either the results opened (it did not commit in time,
+	/// or did not open its commitment) or it did not commit at all. A worker that committed
+	/// to a job whose results never opened did its part.
+	pub fn absent(&self, assignment: &Assignment<T::AccountId>) -> bool {
+		assignment.result.is_none()
+			&& !self.excused(assignment)
+			&& (self.results_open() || assignment.commitment.is_none())
 	}
 }
 
@@ -288,6 +341,10 @@ pub enum DeadlineKind {
 	Reveal,
 	/// The retention period is over: forget the job.
 	Prune,
+	/// The commit deadline: open the results if a majority committed, refund otherwise.
+	Commits,
+	/// The commit grace after a majority committed is over: open the results.
+	OpenResults,
 }
 
 /// Why a worker was slashed.
@@ -306,7 +363,8 @@ pub enum DeadlineKind {
 pub enum SlashReason {
 	/// Its digest disagreed with the majority's.
 	WrongResult,
-	/// It submitted no result before the result deadline.
+	/// It did not commit before the results opened at its commit deadline, or did not open
+	/// its commitment before the result deadline.
 	MissedDeadline,
 }
 

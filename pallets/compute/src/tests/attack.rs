@@ -12,9 +12,7 @@ use tokenfactory_primitives::{
 /// A job on which w1, w2 and w3 agreed on `result_of(1)`.
 fn agreed_job() -> u64 {
 	let job = submit_default_job();
-	for worker in WORKERS {
-		assert_ok!(submit_result(worker, job, 1));
-	}
+	all_agree(job, 1);
 	job
 }
 
@@ -256,28 +254,83 @@ fn owner_raises_the_price_after_the_voucher_was_signed() {
 
 // --- Replicas ----------------------------------------------------------------------------------
 
+/// Whether `worker` was paid anything for `job` at settlement (its free balance grew).
+fn paid(worker: &str, before: Balance) -> bool {
+	Balances::free_balance(account(worker)) > before
+}
+
 #[test]
 fn lazy_worker_copies_a_digest() {
 	build_and_execute(|| {
 		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		assert_ok!(commit("w3", job, 1));
+		// w2 computed nothing: it must commit before any result is public, so it commits to
+		// a guess.
+		assert_ok!(commit("w2", job, 7));
+		assert_ok!(open("w1", job, 1));
+		// w1's digest and blob are public now: w2 copies them, with its own salt or w1's.
 		let (digest, blob) = result_of(1);
-		assert_ok!(submit_result("w1", job, 1));
-		// w2 computed nothing: it takes w1's digest and blob from the pool and signs them.
-		let copied = crate::Call::<Test>::submit_result {
-			job,
-			worker: account("w2"),
-			digest,
-			result: blob.clone().try_into().expect("bounded"),
-			signature: sign_result("w2", job, digest, &blob),
-		};
-		let _ = dispatch_authorized(copied);
-		assert_ok!(submit_result("w3", job, 1));
-		let (digest, _) = result_of(1);
-		let _ = reveal(job, digest);
-		let paid_w2 = compute_events().into_iter().any(|event| {
-			matches!(event, Event::ResultSubmitted { worker, .. } if worker == account("w2"))
-		});
-		assert!(!paid_w2, "a worker that computed nothing had its copied digest counted");
+		for salt in [salt_of("w2"), salt_of("w1")] {
+			let copied = crate::Call::<Test>::submit_result {
+				job,
+				worker: account("w2"),
+				digest,
+				result: blob.clone().try_into().expect("bounded"),
+				salt,
+				signature: sign_result("w2", job, digest, &blob),
+			};
+			assert_noop!(dispatch_authorized(copied), refused(Error::<Test>::CommitmentMismatch));
+		}
+		assert_ok!(open("w3", job, 1));
+		let before = Balances::free_balance(account("w2"));
+		assert_ok!(reveal(job, digest));
+		assert!(!paid("w2", before), "a worker that computed nothing was paid");
+		run_to_block(result_deadline(1));
+		assert_eq!(bond_held("w2"), MIN_BOND * 2 - SLASH, "the copier is slashed");
+	});
+}
+
+#[test]
+fn lazy_worker_copies_a_commitment() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		let theirs = commitment_of("w1", job, 1);
+		assert_ok!(commit("w1", job, 1));
+		// w2 takes w1's commitment from the pool as its own...
+		assert_ok!(dispatch_authorized(commit_call("w2", "w2", job, theirs)));
+		assert_ok!(commit("w3", job, 1));
+		assert_ok!(open("w1", job, 1));
+		// ...and opens it with w1's digest, blob and salt: the commitment names w1.
+		assert_noop!(
+			dispatch_authorized(open_call("w2", job, 1, salt_of("w1"))),
+			refused(Error::<Test>::CommitmentMismatch)
+		);
+		assert_ok!(open("w3", job, 1));
+		let before = Balances::free_balance(account("w2"));
+		assert_ok!(reveal(job, result_of(1).0));
+		assert!(!paid("w2", before));
+		run_to_block(result_deadline(1));
+		assert_eq!(bond_held("w2"), MIN_BOND * 2 - SLASH);
+	});
+}
+
+#[test]
+fn lazy_worker_waits_to_commit_until_a_digest_is_public() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		assert_ok!(commit("w3", job, 1));
+		// No result opens while a worker may still commit, short of the grace.
+		assert_noop!(open("w1", job, 1), refused(Error::<Test>::ResultsNotOpen));
+		run_to_block(1 + COMMIT_GRACE);
+		assert_ok!(open("w1", job, 1));
+		// The digest is public: too late to commit to it.
+		assert_noop!(commit("w2", job, 1), refused(Error::<Test>::CommitsClosed));
+		assert_ok!(open("w3", job, 1));
+		let before = Balances::free_balance(account("w2"));
+		assert_ok!(reveal(job, result_of(1).0));
+		assert!(!paid("w2", before));
 	});
 }
 
@@ -336,13 +389,11 @@ fn one_worker_forces_a_refund_with_an_even_split() {
 fn slash_w1_out_with_a_job_still_open() -> u64 {
 	for _ in 0..2 {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w2", job, 1));
-		assert_ok!(submit_result("w3", job, 1));
+		w1_never_opens(job);
 		run_to_block(result_deadline(System::block_number()));
 	}
 	let third = submit_default_job();
-	assert_ok!(submit_result("w2", third, 1));
-	assert_ok!(submit_result("w3", third, 1));
+	w1_never_opens(third);
 	let deadline = result_deadline(System::block_number());
 	run_to_block(System::block_number() + 1);
 	let open = submit_default_job();
@@ -359,8 +410,7 @@ fn slashed_out_worker_takes_its_bond_at_once() {
 	build_and_execute(|| {
 		for _ in 0..3 {
 			let job = submit_default_job();
-			assert_ok!(submit_result("w2", job, 1));
-			assert_ok!(submit_result("w3", job, 1));
+			w1_never_opens(job);
 			run_to_block(result_deadline(System::block_number()));
 		}
 		assert!(matches!(
@@ -393,7 +443,7 @@ fn removed_worker_re_registers_and_corrupts_open_jobs() {
 		);
 		Compute::do_try_state().expect("open-job counts still match");
 		// It answers for the open job like any worker: its result counts.
-		assert_ok!(submit_result("w1", open, 1));
+		all_agree(open, 1);
 		assert!(compute_events().iter().any(|event| matches!(
 			event,
 			Event::ResultSubmitted { job, worker, .. } if *job == open && *worker == account("w1")
@@ -452,17 +502,15 @@ fn flooder_gets_an_honest_worker_slashed_for_its_backlog() {
 		// Three jobs in one block: each worker has them queued one after the other.
 		let jobs: Vec<u64> = (0..3).map(|_| submit_default_job()).collect();
 		let deadlines: Vec<u64> =
-			jobs.iter().map(|job| Jobs::<Test>::get(job).expect("job").result_deadline).collect();
-		// Each job is due a full allowance after the one before it.
-		assert_eq!(deadlines[0], result_deadline(1));
+			jobs.iter().map(|job| Jobs::<Test>::get(job).expect("job").commit_deadline).collect();
+		// Each job's commitments are due a full allowance after the one before it.
+		assert_eq!(deadlines[0], commit_deadline(1));
 		assert!(deadlines[1] >= deadlines[0] + RESULT_TIMEOUT);
 		assert!(deadlines[2] >= deadlines[1] + RESULT_TIMEOUT);
 		// A worker that works through its queue at the allowed pace meets every deadline.
 		for (job, deadline) in jobs.iter().zip(&deadlines) {
 			run_to_block(deadline - 1);
-			for worker in WORKERS {
-				assert_ok!(submit_result(worker, *job, 1));
-			}
+			all_agree(*job, 1);
 			assert_ok!(reveal(*job, result_of(1).0));
 		}
 		assert!(!compute_events().iter().any(|event| matches!(event, Event::WorkerSlashed { .. })));

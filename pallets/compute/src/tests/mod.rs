@@ -3,6 +3,7 @@
 
 mod attack;
 mod governance;
+mod migration;
 mod offchain;
 mod properties;
 mod results;

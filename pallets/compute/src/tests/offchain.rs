@@ -100,7 +100,7 @@ fn pool_calls(pool: &parking_lot::RwLock<testing::PoolState>) -> Vec<crate::Call
 }
 
 #[test]
-fn a_worker_hands_its_job_to_the_executor_then_submits_the_signed_result_once() {
+fn a_worker_commits_to_its_result_and_opens_it_once_the_others_have_committed() {
 	let Harness { mut ext, pool, executor } = harness("w1", false);
 	ext.execute_with(|| {
 		let job = submit_default_job();
@@ -122,34 +122,75 @@ fn a_worker_hands_its_job_to_the_executor_then_submits_the_signed_result_once() 
 		assert!(pool_calls(&pool).is_empty());
 
 		let (digest, blob) = result_of(1);
-		executor
-			.evaluations
-			.lock()
-			.expect("lock")
-			.insert(request.task_id(), TaskStatus::Done(EvalOutput { digest, result: blob.clone() }));
+		executor.evaluations.lock().expect("lock").insert(
+			request.task_id(),
+			TaskStatus::Done(EvalOutput { digest, result: blob.clone() }),
+		);
 		Compute::offchain_worker(3);
+		// Only the commitment goes out: nothing of the result is public yet.
 		let calls = pool_calls(&pool);
 		assert_eq!(calls.len(), 1);
-		assert!(matches!(
-			&calls[0],
-			crate::Call::submit_result { job: 0, worker, digest: d, .. } if worker == &account("w1") && d == &digest
-		));
+		let crate::Call::commit_result { job: 0, worker, commitment, .. } = &calls[0] else {
+			panic!("a commitment first, not {:?}", calls[0]);
+		};
+		assert_eq!(worker, &account("w1"));
+		let commitment = *commitment;
 
 		// Not taken yet, but sent recently: not sent again.
 		Compute::offchain_worker(4);
 		assert!(pool_calls(&pool).is_empty());
-		// The node forgets what the executor knew (a restart): the stored output is used.
+		// The node forgets what the executor knew (a restart): the stored output and salt are
+		// used, so the commitment is the same.
 		executor.evaluations.lock().expect("lock").clear();
 		Compute::offchain_worker(3 + u64::from(RESEND_AFTER));
 		let resent = pool_calls(&pool);
-		assert_eq!(resent.len(), 1);
+		assert!(matches!(
+			resent.as_slice(),
+			[crate::Call::commit_result { commitment: again, .. }] if *again == commitment
+		));
 		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
-
-		// The transaction from the pool passes authorization and takes effect.
 		assert_ok!(dispatch_authorized(resent.into_iter().next().expect("one call")));
-		assert!(!Assignments::<Test>::contains_key(account("w1"), job));
-		Compute::offchain_worker(30);
+
+		// Committed, the others have not: the worker waits.
+		Compute::offchain_worker(20);
 		assert!(pool_calls(&pool).is_empty());
+		assert_ok!(commit("w2", job, 1));
+		assert_ok!(commit("w3", job, 1));
+		// The results are open: the worker opens its commitment.
+		Compute::offchain_worker(21);
+		let calls = pool_calls(&pool);
+		assert!(matches!(
+			calls.as_slice(),
+			[crate::Call::submit_result { job: 0, worker, digest: d, .. }]
+				if worker == &account("w1") && d == &digest
+		));
+		assert_ok!(dispatch_authorized(calls.into_iter().next().expect("one call")));
+		assert!(!Assignments::<Test>::contains_key(account("w1"), job));
+		Compute::offchain_worker(40);
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn a_worker_left_out_of_the_opening_sends_nothing() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		let job = submit_default_job();
+		Compute::offchain_worker(1);
+		let request = executor.eval_requests.lock().expect("lock")[0].clone();
+		// The others commit and the grace passes while w1 still computes.
+		assert_ok!(commit("w2", job, 1));
+		assert_ok!(commit("w3", job, 1));
+		run_to_block(1 + COMMIT_GRACE);
+		let (digest, blob) = result_of(1);
+		executor
+			.evaluations
+			.lock()
+			.expect("lock")
+			.insert(request.task_id(), TaskStatus::Done(EvalOutput { digest, result: blob }));
+		Compute::offchain_worker(5);
+		assert!(pool_calls(&pool).is_empty(), "nothing to commit to, nothing to open");
+		run_to_block(result_deadline(1));
 	});
 }
 
@@ -158,9 +199,7 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 	let Harness { mut ext, pool, executor } = harness("w4", true);
 	ext.execute_with(|| {
 		let job = submit_default_job();
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		Compute::offchain_worker(2);
 		let requests = executor.reveal_requests.lock().expect("lock").clone();
 		assert_eq!(requests.len(), 1);
@@ -202,9 +241,7 @@ fn a_decryptor_disputes_a_result_that_is_not_the_answer() {
 	let Harness { mut ext, pool, executor } = harness("w4", true);
 	ext.execute_with(|| {
 		let job = submit_default_job();
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		Compute::offchain_worker(2);
 		let request = executor.reveal_requests.lock().expect("lock")[0].clone();
 		let signature = sign_dispute(&decryptor_pair(), job, request.digest).0;
@@ -226,9 +263,7 @@ fn a_node_without_decryption_keys_reveals_nothing() {
 	let Harness { mut ext, pool, executor } = harness("w4", false);
 	ext.execute_with(|| {
 		let job = submit_default_job();
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		Compute::offchain_worker(2);
 		assert!(executor.reveal_requests.lock().expect("lock").is_empty());
 		assert!(pool_calls(&pool).is_empty());
@@ -330,4 +365,28 @@ mod attack {
 			assert!(pool_calls(&pool).is_empty());
 		});
 	}
+}
+
+#[test]
+fn a_second_run_while_another_holds_the_lock_does_nothing() {
+	use sp_runtime::offchain::{
+		storage_lock::{StorageLock, Time},
+		Duration,
+	};
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		submit_default_job();
+		// A run in progress (the node also runs off-chain workers when a task finishes).
+		let mut lock = StorageLock::<Time>::with_deadline(
+			b"tokenfactory/ocw/lock",
+			Duration::from_millis(20_000),
+		);
+		let guard = lock.try_lock().expect("the lock is free");
+		Compute::offchain_worker(1);
+		assert!(executor.eval_requests.lock().expect("lock").is_empty());
+		drop(guard);
+		Compute::offchain_worker(1);
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
+		assert!(pool_calls(&pool).is_empty());
+	});
 }

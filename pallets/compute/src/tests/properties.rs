@@ -1,4 +1,4 @@
-//! Random sequences of submissions, results, reveals and time: funds are conserved, the
+//! Random sequences of submissions, commitments, openings, reveals and time: funds are conserved, the
 //! invariants hold after every step, and every job ends settled or refunded.
 
 use crate::{mock::*, JobStatus, Jobs};
@@ -10,7 +10,8 @@ use tokenfactory_primitives::compute::Payment;
 enum Step {
 	/// Submit a job, paid from free balance or by voucher.
 	Submit { by_voucher: bool },
-	/// Worker `worker` submits digest `digest` for the job `job % jobs`.
+	/// Worker `worker` commits to digest `digest` for the job `job % jobs`, or opens it if it
+	/// has committed.
 	Result { job: u8, worker: u8, digest: u8 },
 	/// Reveal the job `job % jobs` with its agreed digest (or a wrong one).
 	Reveal { job: u8, honest: bool },
@@ -63,7 +64,8 @@ proptest! {
 						}
 					}
 					Step::Result { job, worker, digest } if jobs > 0 => {
-						let _ = submit_result(WORKERS[usize::from(worker)], u64::from(job) % jobs, digest);
+						let (worker, job) = (WORKERS[usize::from(worker)], u64::from(job) % jobs);
+						let _ = commit(worker, job, digest).or_else(|_| open(worker, job, digest));
 					}
 					Step::Reveal { job, honest } if jobs > 0 => {
 						let job = u64::from(job) % jobs;

@@ -10,17 +10,38 @@ fn authorized() -> RuntimeOrigin {
 	frame_system::RawOrigin::Authorized.into()
 }
 
-/// `worker`'s signed result (digest `[1; 32]`, empty blob) for `job`, dispatched straight with
-/// `origin`: the call's own checks, without its authorization step.
+/// `worker`'s signed opening of `result_of(1)` for `job`, dispatched straight with `origin`:
+/// the call's own checks, without its authorization step.
 fn dispatch_result(origin: RuntimeOrigin, worker: &str, job: JobId) -> DispatchResult {
+	let (digest, blob) = result_of(1);
 	Compute::submit_result(
 		origin,
 		job,
 		account(worker),
-		[1; 32],
-		Default::default(),
-		sign_result(worker, job, [1; 32], &[]),
+		digest,
+		blob.clone().try_into().expect("bounded"),
+		salt_of(worker),
+		sign_result(worker, job, digest, &blob),
 	)
+}
+
+/// `worker`'s signed commitment to `result_of(1)` for `job`, dispatched straight with `origin`.
+fn dispatch_commit(origin: RuntimeOrigin, worker: &str, job: JobId) -> DispatchResult {
+	let crate::Call::commit_result { commitment, signature, .. } =
+		commit_call(worker, worker, job, commitment_of(worker, job, 1))
+	else {
+		unreachable!("a commit call")
+	};
+	Compute::commit_result(origin, job, account(worker), commitment, signature)
+}
+
+/// A job whose three workers committed to `result_of(1)`: its results are open.
+fn committed_job() -> JobId {
+	let job = submit_default_job();
+	for worker in WORKERS {
+		assert_ok!(commit(worker, job, 1));
+	}
+	job
 }
 
 fn bond(name: &str) -> Balance {
@@ -30,11 +51,11 @@ fn bond(name: &str) -> Balance {
 #[test]
 fn a_majority_of_identical_digests_awaits_the_reveal() {
 	build_and_execute(|| {
-		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
+		let job = committed_job();
+		assert_ok!(open("w1", job, 1));
 		assert_eq!(Jobs::<Test>::get(job).map(|job| job.status), Some(JobStatus::Computing));
 		assert!(!Assignments::<Test>::contains_key(account("w1"), job));
-		assert_ok!(submit_result("w2", job, 1));
+		assert_ok!(open("w2", job, 1));
 		let (digest, _) = result_of(1);
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
@@ -47,7 +68,7 @@ fn a_majority_of_identical_digests_awaits_the_reveal() {
 			reveal_deadline: 1 + REVEAL_TIMEOUT
 		}));
 		assert_ok!(reveal(job, digest));
-		assert_ok!(submit_result("w3", job, 1));
+		assert_ok!(open("w3", job, 1));
 		assert_eq!(bond("w3"), MIN_BOND * 2);
 	});
 }
@@ -56,8 +77,8 @@ fn a_majority_of_identical_digests_awaits_the_reveal() {
 fn the_result_blob_is_indexed_under_its_hash() {
 	let mut ext = new_test_ext();
 	ext.execute_with(|| {
-		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
+		let job = committed_job();
+		assert_ok!(open("w1", job, 1));
 	});
 	let (_, blob) = result_of(1);
 	let key = result_offchain_key(0, &sp_io::hashing::blake2_256(&blob));
@@ -69,9 +90,7 @@ fn the_result_blob_is_indexed_under_its_hash() {
 fn the_minority_is_slashed_when_the_majority_forms() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 9));
-		assert_ok!(submit_result("w2", job, 1));
-		assert_ok!(submit_result("w3", job, 1));
+		submit_results(job, &[("w1", 9), ("w2", 1), ("w3", 1)]);
 		assert_eq!(bond("w1"), MIN_BOND * 2 - SLASH);
 		assert!(compute_events().contains(&Event::WorkerSlashed {
 			worker: account("w1"),
@@ -91,9 +110,7 @@ fn the_minority_is_slashed_when_the_majority_forms() {
 fn a_late_disagreeing_result_is_slashed() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
-		assert_ok!(submit_result("w2", job, 1));
-		assert_ok!(submit_result("w3", job, 2));
+		submit_results(job, &[("w1", 1), ("w2", 1), ("w3", 2)]);
 		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
 		run_to_block(1 + REVEAL_TIMEOUT);
 	});
@@ -104,9 +121,7 @@ fn no_majority_refunds_the_consumer_and_slashes_nobody() {
 	build_and_execute(|| {
 		let before = Balances::free_balance(consumer());
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
-		assert_ok!(submit_result("w2", job, 2));
-		assert_ok!(submit_result("w3", job, 3));
+		submit_results(job, &[("w1", 1), ("w2", 2), ("w3", 3)]);
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
 			Some(JobStatus::Refunded { reason: RefundReason::NoMajority })
@@ -124,18 +139,20 @@ fn authorization_accepts_a_signed_result_and_provides_one_tag_per_worker() {
 	build_and_execute(|| {
 		use frame_support::{pallet_prelude::TransactionSource, traits::Authorize};
 		let job = submit_default_job();
-		let (digest, blob) = result_of(1);
-		let call = RuntimeCall::Compute(crate::Call::submit_result {
-			job,
-			worker: account("w1"),
-			digest,
-			result: blob.clone().try_into().expect("bounded"),
-			signature: sign_result("w1", job, digest, &blob),
-		});
+		let call = RuntimeCall::Compute(commit_call("w1", "w1", job, commitment_of("w1", job, 1)));
 		let (validity, _) =
 			call.authorize(TransactionSource::External).expect("authorized call").expect("valid");
 		assert_eq!(validity.provides.len(), 1);
 		assert!(validity.longevity <= RESULT_TIMEOUT);
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
+		let call = RuntimeCall::Compute(open_call("w1", job, 1, salt_of("w1")));
+		let (opening, _) =
+			call.authorize(TransactionSource::External).expect("authorized call").expect("valid");
+		assert_eq!(opening.provides.len(), 1);
+		assert_ne!(opening.provides, validity.provides, "a commit and an opening are two tags");
+		assert!(opening.longevity <= RESULT_TIMEOUT + OPEN_TIMEOUT);
 	});
 }
 
@@ -143,24 +160,24 @@ fn authorization_accepts_a_signed_result_and_provides_one_tag_per_worker() {
 fn bad_signature() {
 	build_and_execute(|| {
 		let job = submit_default_job();
+		// w2's key signs w1's commitment.
+		let call = commit_call("w1", "w2", job, commitment_of("w1", job, 1));
+		assert_noop!(dispatch_authorized(call), refused(Error::<Test>::BadSignature));
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
 		let (digest, blob) = result_of(1);
-		// w2's key signs w1's submission.
-		let call = crate::Call::<Test>::submit_result {
-			job,
-			worker: account("w1"),
-			digest,
-			result: blob.clone().try_into().expect("bounded"),
-			signature: sign_result("w2", job, digest, &blob),
-		};
+		// w2's key signs w1's opening.
+		let mut call = open_call("w1", job, 1, salt_of("w1"));
+		if let crate::Call::submit_result { signature, .. } = &mut call {
+			*signature = sign_result("w2", job, digest, &blob);
+		}
 		assert_noop!(dispatch_authorized(call), refused(Error::<Test>::BadSignature));
 		// A signature of another digest is as bad.
-		let call = crate::Call::<Test>::submit_result {
-			job,
-			worker: account("w1"),
-			digest: [2; 32],
-			result: blob.clone().try_into().expect("bounded"),
-			signature: sign_result("w1", job, digest, &blob),
-		};
+		let mut call = open_call("w1", job, 1, salt_of("w1"));
+		if let crate::Call::submit_result { signature, .. } = &mut call {
+			*signature = sign_result("w1", job, [2; 32], &blob);
+		}
 		assert_noop!(dispatch_authorized(call), refused(Error::<Test>::BadSignature));
 	});
 }
@@ -168,7 +185,9 @@ fn bad_signature() {
 #[test]
 fn unknown_job() {
 	build_and_execute(|| {
-		assert_noop!(submit_result("w1", 5, 1), refused(Error::<Test>::UnknownJob));
+		assert_noop!(commit("w1", 5, 1), refused(Error::<Test>::UnknownJob));
+		assert_noop!(dispatch_commit(authorized(), "w1", 5), Error::<Test>::UnknownJob);
+		assert_noop!(open("w1", 5, 1), refused(Error::<Test>::UnknownJob));
 		assert_noop!(dispatch_result(authorized(), "w1", 5), Error::<Test>::UnknownJob);
 	});
 }
@@ -183,7 +202,12 @@ fn not_assigned() {
 			MIN_BOND,
 			key_proof_for("w4", &account("w4"))
 		));
-		assert_noop!(submit_result("w4", job, 1), refused(Error::<Test>::NotAssigned));
+		assert_noop!(commit("w4", job, 1), refused(Error::<Test>::NotAssigned));
+		assert_noop!(dispatch_commit(authorized(), "w4", job), Error::<Test>::NotAssigned);
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
+		assert_noop!(open("w4", job, 1), refused(Error::<Test>::NotAssigned));
 		assert_noop!(dispatch_result(authorized(), "w4", job), Error::<Test>::NotAssigned);
 	});
 }
@@ -192,8 +216,14 @@ fn not_assigned() {
 fn already_submitted() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
-		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::AlreadySubmitted));
+		assert_ok!(commit("w1", job, 1));
+		assert_noop!(commit("w1", job, 1), refused(Error::<Test>::AlreadyCommitted));
+		assert_noop!(dispatch_commit(authorized(), "w1", job), Error::<Test>::AlreadyCommitted);
+		for worker in ["w2", "w3"] {
+			assert_ok!(commit(worker, job, 1));
+		}
+		assert_ok!(open("w1", job, 1));
+		assert_noop!(open("w1", job, 1), refused(Error::<Test>::AlreadySubmitted));
 		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::AlreadySubmitted);
 	});
 }
@@ -202,8 +232,10 @@ fn already_submitted() {
 fn result_phase_closed() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		run_to_block(result_deadline(1));
-		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::ResultPhaseClosed));
+		run_to_block(commit_deadline(1));
+		assert_noop!(commit("w1", job, 1), refused(Error::<Test>::ResultPhaseClosed));
+		assert_noop!(dispatch_commit(authorized(), "w1", job), Error::<Test>::ResultPhaseClosed);
+		assert_noop!(open("w1", job, 1), refused(Error::<Test>::ResultPhaseClosed));
 		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::ResultPhaseClosed);
 	});
 }
@@ -215,7 +247,7 @@ fn not_worker() {
 		// w1 is slashed out between assignment and submission.
 		Workers::<Test>::remove(account("w1"));
 		crate::WorkerKeys::<Test>::remove(worker_key("w1"));
-		assert_noop!(submit_result("w1", job, 1), refused(Error::<Test>::NotWorker));
+		assert_noop!(commit("w1", job, 1), refused(Error::<Test>::NotWorker));
 		// Put it back the way it was for the invariants.
 		Workers::<Test>::insert(
 			account("w1"),
@@ -233,10 +265,214 @@ fn not_worker() {
 #[test]
 fn a_signed_origin_cannot_submit_results() {
 	build_and_execute(|| {
-		let job = submit_default_job();
+		let job = committed_job();
+		assert_noop!(
+			dispatch_commit(RuntimeOrigin::signed(account("w1")), "w1", job),
+			sp_runtime::DispatchError::BadOrigin
+		);
 		assert_noop!(
 			dispatch_result(RuntimeOrigin::signed(account("w1")), "w1", job),
 			sp_runtime::DispatchError::BadOrigin
 		);
+	});
+}
+
+// --- Commit and open ---------------------------------------------------------------------------
+
+fn opened_at(job: JobId) -> Option<u64> {
+	Jobs::<Test>::get(job).and_then(|job| job.opened_at)
+}
+
+#[test]
+fn the_results_open_when_every_worker_has_committed() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		assert_ok!(commit("w2", job, 1));
+		assert_eq!(opened_at(job), None);
+		// Nothing of a result is public before the results open: opening is refused.
+		assert_noop!(open("w1", job, 1), refused(Error::<Test>::ResultsNotOpen));
+		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::ResultsNotOpen);
+		assert_ok!(commit("w3", job, 1));
+		assert_eq!(opened_at(job), Some(1));
+		assert!(compute_events().contains(&Event::ResultsOpened { job, committed: 3 }));
+		assert_noop!(commit("w1", job, 1), refused(Error::<Test>::CommitsClosed));
+		for worker in WORKERS {
+			assert_ok!(open(worker, job, 1));
+		}
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::AwaitingReveal { .. })
+		));
+		run_to_block(1 + REVEAL_TIMEOUT);
+	});
+}
+
+#[test]
+fn a_straggler_has_the_commit_grace_and_is_then_excused() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		run_to_block(2);
+		assert_ok!(commit("w2", job, 1));
+		// A majority committed at block 2: w3 has until block 2 + COMMIT_GRACE.
+		run_to_block(1 + COMMIT_GRACE);
+		assert_eq!(opened_at(job), None);
+		run_to_block(2 + COMMIT_GRACE);
+		assert_eq!(opened_at(job), Some(2 + COMMIT_GRACE));
+		assert!(compute_events().contains(&Event::ResultsOpened { job, committed: 2 }));
+		// w3 is out of the job: it cannot commit, it owes nothing, it has a free slot.
+		assert_noop!(commit("w3", job, 1), refused(Error::<Test>::CommitsClosed));
+		assert!(!Assignments::<Test>::contains_key(account("w3"), job));
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
+		// Every worker that can has opened: the phase is closed, and w3, which was still
+		// within its own commit deadline, is excused: neither slashed nor paid.
+		assert_eq!(Jobs::<Test>::get(job).map(|job| job.result_phase_open), Some(false));
+		let w3_before = Balances::free_balance(account("w3"));
+		let (digest, _) = result_of(1);
+		assert_ok!(reveal(job, digest));
+		run_to_block(result_deadline(1));
+		assert_eq!(bond("w3"), MIN_BOND * 2);
+		assert_eq!(Balances::free_balance(account("w3")), w3_before);
+	});
+}
+
+#[test]
+fn the_results_open_at_the_commit_deadline_and_a_worker_without_a_commitment_is_slashed() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		// The majority commits so late that the grace would end after the commit deadline.
+		run_to_block(commit_deadline(1) - 1);
+		assert_ok!(commit("w1", job, 1));
+		assert_ok!(commit("w2", job, 1));
+		run_to_block(commit_deadline(1));
+		assert_eq!(opened_at(job), Some(commit_deadline(1)));
+		assert_noop!(commit("w3", job, 1), refused(Error::<Test>::CommitsClosed));
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
+		// w3 had its whole commit deadline: it is slashed.
+		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
+		assert!(compute_events().contains(&Event::WorkerSlashed {
+			worker: account("w3"),
+			job,
+			amount: SLASH,
+			reason: SlashReason::MissedDeadline
+		}));
+		let (digest, _) = result_of(1);
+		assert_ok!(reveal(job, digest));
+	});
+}
+
+#[test]
+fn fewer_than_a_majority_committed_refunds_and_spares_the_committed_worker() {
+	build_and_execute(|| {
+		let before = Balances::free_balance(consumer());
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		run_to_block(commit_deadline(1));
+		assert_eq!(
+			Jobs::<Test>::get(job).map(|job| (job.status, job.result_phase_open)),
+			Some((JobStatus::Refunded { reason: RefundReason::ResultTimeout }, false))
+		);
+		assert_eq!(Balances::free_balance(consumer()), before);
+		assert_eq!(bond("w1"), MIN_BOND * 2);
+		assert_eq!(bond("w2"), MIN_BOND * 2 - SLASH);
+		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
+	});
+}
+
+#[test]
+fn a_committed_worker_that_never_opens_is_slashed_at_the_result_deadline() {
+	build_and_execute(|| {
+		let job = committed_job();
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
+		let (digest, _) = result_of(1);
+		assert_ok!(reveal(job, digest));
+		run_to_block(result_deadline(1) - 1);
+		assert_eq!(bond("w3"), MIN_BOND * 2);
+		run_to_block(result_deadline(1));
+		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
+	});
+}
+
+#[test]
+fn an_opening_that_does_not_match_the_commitment_is_refused() {
+	build_and_execute(|| {
+		let job = committed_job();
+		// Another digest than committed to.
+		assert_noop!(open("w1", job, 2), refused(Error::<Test>::CommitmentMismatch));
+		// The right digest with another salt.
+		assert_noop!(
+			dispatch_authorized(open_call("w1", job, 1, [0; 32])),
+			refused(Error::<Test>::CommitmentMismatch)
+		);
+		let (digest, blob) = result_of(1);
+		assert_noop!(
+			Compute::submit_result(
+				authorized(),
+				job,
+				account("w1"),
+				digest,
+				blob.clone().try_into().expect("bounded"),
+				[0; 32],
+				sign_result("w1", job, digest, &blob),
+			),
+			Error::<Test>::CommitmentMismatch
+		);
+		assert_ok!(open("w1", job, 1));
+		run_to_block(result_deadline(1));
+	});
+}
+
+#[test]
+fn a_worker_without_a_commitment_has_nothing_to_open() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		assert_ok!(commit("w2", job, 1));
+		run_to_block(1 + COMMIT_GRACE);
+		assert_noop!(open("w3", job, 1), refused(Error::<Test>::NotCommitted));
+		run_to_block(result_deadline(1));
+	});
+}
+
+#[test]
+fn the_last_worker_to_commit_may_open_at_once() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		assert_ok!(commit("w1", job, 1));
+		// Two workers have not committed: neither may show its result yet.
+		assert_noop!(open("w2", job, 1), refused(Error::<Test>::ResultsNotOpen));
+		assert_ok!(commit("w2", job, 1));
+		// w3's opening is its commitment: every other result is hidden, the results open.
+		assert_ok!(open("w3", job, 1));
+		assert_eq!(opened_at(job), Some(1));
+		let record = Jobs::<Test>::get(job).expect("job");
+		let w3 = record.workers.iter().find(|a| a.worker == account("w3")).expect("assigned");
+		assert_eq!(w3.commitment, Some(commitment_of("w3", job, 1)));
+		assert!(!record.excused(w3));
+		assert_ok!(open("w1", job, 1));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::AwaitingReveal { .. })
+		));
+		assert_ok!(open("w2", job, 1));
+		assert_ok!(reveal(job, result_of(1).0));
+	});
+}
+
+#[test]
+fn a_single_replica_opens_without_a_commit_round() {
+	new_test_ext_with(1, &["w1"]).execute_with(|| {
+		let job = submit_default_job();
+		assert_ok!(open("w1", job, 1));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::AwaitingReveal { .. })
+		));
+		assert_ok!(reveal(job, result_of(1).0));
+		Compute::do_try_state().expect("invariants hold");
 	});
 }

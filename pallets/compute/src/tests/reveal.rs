@@ -6,9 +6,7 @@ use tokenfactory_primitives::datasets::RevenueDestination;
 /// A job on which w1, w2 and w3 agreed on `result_of(1)`.
 fn agreed_job() -> u64 {
 	let job = submit_default_job();
-	for worker in WORKERS {
-		assert_ok!(submit_result(worker, job, 1));
-	}
+	all_agree(job, 1);
 	job
 }
 
@@ -72,8 +70,11 @@ fn rounding_dust_goes_to_the_owner() {
 fn only_agreeing_workers_are_paid() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
-		assert_ok!(submit_result("w2", job, 1));
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
 		let w3_before = Balances::free_balance(account("w3"));
 		let (digest, _) = result_of(1);
 		assert_ok!(reveal(job, digest));
@@ -130,9 +131,7 @@ fn a_job_paid_by_voucher_settles_from_the_payer_escrow() {
 			tokenfactory_primitives::compute::Payment::Voucher { voucher, signature },
 			CONSUMER_KEY
 		));
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, 0, 1));
-		}
+		all_agree(0, 1);
 		let owner_before = Balances::free_balance(owner());
 		let (digest, _) = result_of(1);
 		assert_ok!(reveal(0, digest));
@@ -188,9 +187,7 @@ fn not_awaiting_reveal() {
 		let (digest, _) = result_of(1);
 		assert_noop!(reveal(job, digest), refused(Error::<Test>::NotAwaitingReveal));
 		assert_noop!(reveal(7, digest), refused(Error::<Test>::UnknownJob));
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		assert_ok!(reveal(job, digest));
 		// A second reveal of a settled job.
 		assert_noop!(reveal(job, digest), refused(Error::<Test>::NotAwaitingReveal));

@@ -8,14 +8,14 @@ fn bond(name: &str) -> Balance {
 }
 
 #[test]
-fn no_results_by_the_deadline_refunds_and_slashes_every_absent_worker() {
+fn no_commitments_by_the_commit_deadline_refunds_and_slashes_every_absent_worker() {
 	build_and_execute(|| {
 		let before = Balances::free_balance(consumer());
 		let treasury_before = Balances::free_balance(TreasuryAccount::get());
 		let job = submit_default_job();
-		run_to_block(result_deadline(1) - 1);
+		run_to_block(commit_deadline(1) - 1);
 		assert_eq!(Jobs::<Test>::get(job).map(|job| job.status), Some(JobStatus::Computing));
-		run_to_block(result_deadline(1));
+		run_to_block(commit_deadline(1));
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
 			Some(JobStatus::Refunded { reason: RefundReason::ResultTimeout })
@@ -33,14 +33,19 @@ fn no_results_by_the_deadline_refunds_and_slashes_every_absent_worker() {
 fn one_result_is_no_majority_at_the_deadline() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
+		assert_ok!(open("w1", job, 1));
 		run_to_block(result_deadline(1));
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
 			Some(JobStatus::Refunded { reason: RefundReason::ResultTimeout })
 		);
 		assert_eq!(bond("w1"), MIN_BOND * 2);
+		// w2 and w3 committed and never opened.
 		assert_eq!(bond("w2"), MIN_BOND * 2 - SLASH);
+		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
 	});
 }
 
@@ -48,8 +53,11 @@ fn one_result_is_no_majority_at_the_deadline() {
 fn two_of_three_complete_the_job_and_the_absent_worker_is_slashed_at_the_deadline() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		assert_ok!(submit_result("w1", job, 1));
-		assert_ok!(submit_result("w2", job, 1));
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, 1));
+		}
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
 		let (digest, _) = result_of(1);
 		assert_ok!(reveal(job, digest));
 		assert_eq!(bond("w3"), MIN_BOND * 2);
@@ -74,9 +82,7 @@ fn no_reveal_by_the_deadline_refunds_the_consumer() {
 	build_and_execute(|| {
 		let before = Balances::free_balance(consumer());
 		let job = submit_default_job();
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		run_to_block(1 + REVEAL_TIMEOUT);
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
@@ -115,9 +121,7 @@ fn a_voucher_paid_job_is_refunded_into_its_channel() {
 fn a_job_is_forgotten_after_its_retention_period() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		let (digest, _) = result_of(1);
 		assert_ok!(reveal(job, digest));
 		run_to_block(result_deadline(1) + RETENTION - 1);
@@ -132,7 +136,8 @@ fn a_job_is_forgotten_after_its_retention_period() {
 fn deadlines_slide_to_the_next_block_with_room() {
 	build_and_execute(|| {
 		// The job's result-deadline block already holds the most entries the mock allows (for
-		// jobs long gone): its result deadline slides one block.
+		// jobs long gone): its result deadline slides one block (and its commit deadline, four
+		// blocks before, does not).
 		let full: frame_support::BoundedVec<_, _> = (0..u64::from(MAX_DEADLINES))
 			.map(|old| (1_000 + old, crate::DeadlineKind::Prune))
 			.collect::<Vec<_>>()
@@ -142,6 +147,7 @@ fn deadlines_slide_to_the_next_block_with_room() {
 		let job = submit_default_job();
 		let record = Jobs::<Test>::get(job).expect("job");
 		assert_eq!(record.result_deadline, result_deadline(1) + 1);
+		assert_eq!(record.commit_deadline, commit_deadline(1));
 		run_to_block(result_deadline(1) + RETENTION + 2);
 		assert_eq!(Jobs::<Test>::iter().count(), 0);
 	});

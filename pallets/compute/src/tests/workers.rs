@@ -205,9 +205,7 @@ fn withdraw_waits_for_open_jobs() {
 			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
 			Error::<Test>::JobsStillOpen
 		);
-		for worker in WORKERS {
-			assert_ok!(submit_result(worker, job, 1));
-		}
+		all_agree(job, 1);
 		assert_ok!(Compute::withdraw(RuntimeOrigin::signed(account("w1"))));
 	});
 }
@@ -218,8 +216,7 @@ fn a_worker_slashed_below_the_minimum_leaves_and_unbonds() {
 		// Each missed deadline costs SLASH of a 2 * MIN_BOND bond: three leave it below MIN_BOND.
 		for _ in 0..3 {
 			let job = submit_default_job();
-			assert_ok!(submit_result("w2", job, 1));
-			assert_ok!(submit_result("w3", job, 1));
+			w1_never_opens(job);
 			run_to_block(result_deadline(System::block_number()));
 		}
 		let removed_at = System::block_number();

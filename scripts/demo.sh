@@ -8,7 +8,8 @@
 #      revenue to them as dividends;
 #   3. an insurer's agent (Eve) opens a payment channel and asks "mean systolic pressure of
 #      diabetic patients over 50": the answer comes back proven, and equals the plaintext one;
-#   4. a query narrowed to fewer than 5 patients is refused by the cohort gate, inside FHE;
+#   4. a query narrowed to fewer than 5 patients is refused by the cohort gate, inside FHE, and
+#      a third call follows; each call prints its latency (evaluation, proof, chain);
 #   5. the shareholders claim their dividends.
 #
 #   scripts/demo.sh              the whole story (stops the chain at the end)
@@ -24,7 +25,7 @@ keep_running=0
 case "${1:-}" in
 	--keep-running) keep_running=1 ;;
 	"") ;;
-	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 esac
 

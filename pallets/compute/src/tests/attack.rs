@@ -146,6 +146,27 @@ fn lying_majority_gets_paid_for_a_result_the_owner_refutes() {
 }
 
 #[test]
+fn lying_majority_gets_the_honest_minority_slashed() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		// w1 and w2 agree on a lie; w3 computed the answer.
+		submit_results(job, &[("w1", 9), ("w2", 9), ("w3", 1)]);
+		let (lie, _) = result_of(9);
+		// The owner's decryptor refutes the majority.
+		assert_ok!(dispatch_authorized(crate::Call::<Test>::dispute {
+			job,
+			signature: sign_dispute(&decryptor_pair(), job, lie),
+		}));
+		run_to_block(result_deadline(1));
+		assert_eq!(
+			bond_held("w3"),
+			MIN_BOND * 2,
+			"the honest worker was slashed for disagreeing with a refuted majority"
+		);
+	});
+}
+
+#[test]
 fn stranger_disputes_someone_elses_job() {
 	build_and_execute(|| {
 		let job = agreed_job();

@@ -606,9 +606,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Records `worker`'s opened result for `job` (the last worker to commit may open at once,
 	/// which commits it and opens the results), indexes the blob, and moves the job on: a
-	/// majority makes it await its reveal (slashing the minority), a result against an
-	/// existing majority is slashed, and a job whose every committed worker opened without a
-	/// majority is refunded.
+	/// majority makes it await its reveal (the minority is slashed at the reveal, when the
+	/// proof has shown the majority right), a result against a revealed one is slashed, and a
+	/// job whose every committed worker opened without a majority is refunded.
 	///
 	/// # Errors
 	///
@@ -653,22 +653,18 @@ impl<T: Config> Pallet<T> {
 						digest: agreed,
 						reveal_deadline,
 					});
-					for other in record.workers.iter() {
-						if other.result.is_some_and(|submitted| submitted.digest != agreed) {
-							Self::slash(&other.worker, job, SlashReason::WrongResult);
-						}
-					}
 				} else if record.all_answered() {
 					Self::refund(job, &mut record, RefundReason::NoMajority);
 				}
 			}
-			JobStatus::AwaitingReveal { digest: agreed, .. }
-			| JobStatus::Revealed { digest: agreed, .. } => {
+			// A minority is slashed only once the owner's proof shows the majority was right:
+			// at the reveal, or at once after it.
+			JobStatus::Revealed { digest: agreed, .. } => {
 				if digest != agreed {
 					Self::slash(&worker, job, SlashReason::WrongResult);
 				}
 			}
-			JobStatus::Refunded { .. } => {}
+			JobStatus::AwaitingReveal { .. } | JobStatus::Refunded { .. } => {}
 		}
 		if record.all_answered() {
 			Self::close_result_phase(job, &mut record);
@@ -835,6 +831,14 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotAwaitingReveal.into());
 		};
 		Self::settle(job, &record, digest)?;
+		// The proof shows the agreed result is the decryption the owner vouches for: the
+		// workers who opened another digest were wrong. (Refuted or never revealed, the
+		// majority proved nothing, and nobody is slashed for disagreeing with it.)
+		for assignment in record.workers.iter() {
+			if assignment.result.is_some_and(|result| result.digest != digest) {
+				Self::slash(&assignment.worker, job, SlashReason::WrongResult);
+			}
+		}
 		AwaitingReveal::<T>::remove(job);
 		T::Catalog::job_finished(record.dataset);
 		Self::deposit_event(Event::ResultRevealed {

@@ -46,8 +46,9 @@
 //!   allowances away.
 //! - **Result phase**: from submission until every assigned worker that can has opened its
 //!   result, or the result deadline passed. It has two parts: commitments until the results
-//!   open, openings after. Workers in the minority are slashed when the majority forms (or
-//!   when they open after it); absent workers when the phase closes. A worker that had not
+//!   open, openings after. Workers in the minority are slashed when the majority's result is
+//!   revealed with a valid proof (or when they open after that), never for disagreeing with a
+//!   majority the owner refutes or never reveals; absent workers when the phase closes. A worker that had not
 //!   committed when the results opened before its commit deadline is **excused**: neither paid
 //!   nor slashed (the others were faster than its queue); one that had not by its commit
 //!   deadline is slashed. A worker that committed to a job whose results never opened (fewer

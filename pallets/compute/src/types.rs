@@ -361,7 +361,7 @@ pub enum DeadlineKind {
 	Debug,
 )]
 pub enum SlashReason {
-	/// Its digest disagreed with the majority's.
+	/// Its digest disagreed with the majority's, and the owner's proof revealed the majority's.
 	WrongResult,
 	/// It did not commit before the results opened at its commit deadline, or did not open
 	/// its commitment before the result deadline.

@@ -163,6 +163,11 @@ fn lying_majority_gets_the_honest_minority_slashed() {
 			MIN_BOND * 2,
 			"the honest worker was slashed for disagreeing with a refuted majority"
 		);
+		// Nor for one that is never revealed.
+		let job = submit_default_job();
+		submit_results(job, &[("w1", 9), ("w2", 9), ("w3", 1)]);
+		run_to_block(Jobs::<Test>::get(job).expect("job").result_deadline + REVEAL_TIMEOUT);
+		assert_eq!(bond_held("w3"), MIN_BOND * 2);
 	});
 }
 

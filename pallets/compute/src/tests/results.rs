@@ -87,10 +87,14 @@ fn the_result_blob_is_indexed_under_its_hash() {
 }
 
 #[test]
-fn the_minority_is_slashed_when_the_majority_forms() {
+fn the_minority_is_slashed_when_the_majority_is_revealed() {
 	build_and_execute(|| {
 		let job = submit_default_job();
 		submit_results(job, &[("w1", 9), ("w2", 1), ("w3", 1)]);
+		// Not before the owner's proof shows the majority right.
+		assert_eq!(bond("w1"), MIN_BOND * 2);
+		let (digest, _) = result_of(1);
+		assert_ok!(reveal(job, digest));
 		assert_eq!(bond("w1"), MIN_BOND * 2 - SLASH);
 		assert!(compute_events().contains(&Event::WorkerSlashed {
 			worker: account("w1"),
@@ -101,8 +105,6 @@ fn the_minority_is_slashed_when_the_majority_forms() {
 		assert_eq!(bond("w2"), MIN_BOND * 2);
 		// Every worker submitted: the result phase is closed.
 		assert_eq!(Jobs::<Test>::get(job).map(|job| job.result_phase_open), Some(false));
-		let (digest, _) = result_of(1);
-		assert_ok!(reveal(job, digest));
 	});
 }
 
@@ -110,9 +112,16 @@ fn the_minority_is_slashed_when_the_majority_forms() {
 fn a_late_disagreeing_result_is_slashed() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		submit_results(job, &[("w1", 1), ("w2", 1), ("w3", 2)]);
+		let (digest, _) = result_of(1);
+		for worker in WORKERS {
+			assert_ok!(commit(worker, job, if worker == "w3" { 2 } else { 1 }));
+		}
+		assert_ok!(open("w1", job, 1));
+		assert_ok!(open("w2", job, 1));
+		assert_ok!(reveal(job, digest));
+		// After the reveal, a disagreeing result is wrong at once.
+		assert_ok!(open("w3", job, 2));
 		assert_eq!(bond("w3"), MIN_BOND * 2 - SLASH);
-		run_to_block(1 + REVEAL_TIMEOUT);
 	});
 }
 

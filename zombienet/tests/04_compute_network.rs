@@ -16,7 +16,12 @@
 //!    Charlie's worker key takes Alice's digest once it is public and tries to commit to it and
 //!    to open it: the pool refuses both. The job is revealed on two results, and Charlie, who
 //!    was still within his deadline, is excused: neither paid nor slashed;
-//! 3. the same query with Dave's node stopped: the workers agree, nobody reveals, and at the
+//! 3. the same query with Alice's and Bob's worker keys lying together: before their nodes
+//!    finish, the keys commit to another question's result (the non-diabetics' mean, evaluated
+//!    in this process with the public keys as any worker could) and open it; the lie is the
+//!    majority, Dave's decryptor finds it is not the answer on his table, disputes it, and Eve
+//!    is refunded; nobody is slashed, Charlie least of all;
+//! 4. the same query with Dave's node stopped: the workers agree, nobody reveals, and at the
 //!    reveal deadline Eve's escrow comes back.
 //!
 //! No tokens are created or destroyed on the way (transaction fees and slashes go to the
@@ -50,7 +55,7 @@ use tokenfactory_fhe::{
 };
 use tokenfactory_primitives::{
 	compute::{
-		result_blocks, CommitStatement, JobId, Payment, RefundReason, ResultCommitment,
+		result_blocks, CommitStatement, FieldBytes, JobId, Payment, RefundReason, ResultCommitment,
 		ResultStatement, SealingKey,
 	},
 	datasets::{DatasetId, ProgramKind},
@@ -113,6 +118,8 @@ struct Setup {
 	key_blobs: PublicKeyBlobs,
 	key_manifest: Vec<BlobEntry>,
 	encrypted: EncryptedDataset,
+	/// A lying majority's result: the digest and blob of another question of the same shape.
+	lie: (FieldBytes, Vec<u8>),
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -176,6 +183,25 @@ async fn jobs_are_computed_by_independent_replicas_revealed_and_refunded_on_a_ne
 		use polkadot_sdk::sp_core::Pair;
 		polkadot_sdk::sp_core::sr25519::Pair::from_seed(&keys.decryptor_seed()).public()
 	};
+	// What two lying workers will agree on: the mean of the non-diabetics, a result of the
+	// same shape as the question asked, computed from the public keys and the ciphertexts.
+	let lie = {
+		let started = Instant::now();
+		let worker = tokenfactory_fhe::Worker::new(&keys.public, 2)
+			.map_err(|error| anyhow!("the liars' worker: {error}"))?;
+		let verified = worker
+			.verify_dataset(&encrypted.descriptor(), &encrypted.chunks)
+			.map_err(|error| anyhow!("the liars' dataset: {error}"))?;
+		let mut lie = mean_systolic_where_diabetic(&schema, 0)?;
+		lie.min_cohort = MIN_COHORT;
+		let result =
+			worker.evaluate(&verified, &lie).map_err(|error| anyhow!("the lie: {error}"))?;
+		clock.log(format!(
+			"the liars' result (mean systolic of the non-diabetics) evaluated in {:.1} s",
+			started.elapsed().as_secs_f64()
+		));
+		(result.digest(), result.to_bytes())
+	};
 	// The client key stays in the directory for Dave's node; this process needs no more of it.
 	drop(keys);
 
@@ -183,7 +209,7 @@ async fn jobs_are_computed_by_independent_replicas_revealed_and_refunded_on_a_ne
 	// development setup of its circuit inside the 30-block reveal window: make the proving key
 	// now, where the node looks for it. `$HOME/.cache/tokenfactory/zk` is the node's own
 	// default and survives runs; zombienet starts nodes without `$HOME`, so it is passed.
-	let query = mean_systolic_of_diabetics(&schema)?;
+	let query = mean_systolic_where_diabetic(&schema, 1)?;
 	let circuit = circuit_blocks(&query, &schema.widths(), data.rows.len())?;
 	let zk_dir = proving_key_dir(&dir);
 	let started = Instant::now();
@@ -242,6 +268,7 @@ async fn jobs_are_computed_by_independent_replicas_revealed_and_refunded_on_a_ne
 		key_blobs,
 		key_manifest,
 		encrypted,
+		lie,
 	};
 	with_network(network, |network| async move {
 		let result = run(&network, &setup).await;
@@ -397,13 +424,16 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		.context("finality did not catch up after charlie's node came back")?;
 	clock.log(format!("charlie's node resumed; finality caught up to #{best}"));
 
-	// 3. Dave's node stops: nobody can reveal job 3.
+	// 3. Alice's and Bob's worker keys lie together.
+	lying_majority_is_disputed(&client, &state, setup, dataset, &eve, &secret, &workers).await?;
+
+	// 4. Dave's node stops: nobody can reveal job 4.
 	let dave = network.get_node("dave")?;
 	dave.pause().await.context("cannot stop dave's node")?;
 	let free_before = free_balance(&state, &eve_id).await?;
 	let job = submit_job(&client, &state, &eve, dataset, &setup.query, secret.public(), false)
 		.await
-		.context("submitting the third job")?;
+		.context("submitting the fourth job")?;
 	clock.log(format!("dave's node stopped; job {job} submitted"));
 	let reveal_deadline = wait_job(
 		&state,
@@ -689,6 +719,158 @@ fn check_revealed(
 
 /// Polls job `job` at the best block until `check` yields a value (or an error), printing every
 /// change of its status and results.
+/// `call` as the general transaction an off-chain worker would send (no signer, no fee:
+/// `AuthorizeCall` checks it), ready to validate or submit through `client`.
+fn authorized(
+	client: &Client,
+	call: ComputeCall,
+) -> zombienet_sdk::subxt::tx::SubmittableTransaction<zombienet_sdk::subxt::PolkadotConfig, Client>
+{
+	use tokenfactory_runtime::frame_system::offchain::CreateAuthorizedTransaction;
+	let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+	let transaction = tokenfactory_runtime::UncheckedExtrinsic::new_transaction(
+		RuntimeCall::Compute(call),
+		extension,
+	);
+	zombienet_sdk::subxt::tx::SubmittableTransaction::from_bytes(
+		client.clone(),
+		codec::Encode::encode(&transaction),
+	)
+}
+
+/// `statement` signed by `keypair` (a development worker key).
+fn worker_signature(
+	keypair: &Keypair,
+	statement: &impl codec::Encode,
+) -> polkadot_sdk::sp_core::sr25519::Signature {
+	polkadot_sdk::sp_core::sr25519::Signature::from_raw(
+		codec::Encode::using_encoded(statement, |payload| keypair.sign(payload)).0,
+	)
+}
+
+/// Job 3: Alice's and Bob's worker keys commit to the lie before their nodes have evaluated
+/// the job, and open it once the results are open. The lie is the majority; Dave's decryptor
+/// refutes it, the job is refunded (`Disputed`) and nobody is slashed.
+async fn lying_majority_is_disputed(
+	client: &Client,
+	state: &State,
+	setup: &Setup,
+	dataset: DatasetId,
+	eve: &Keypair,
+	secret: &SealingSecret,
+	workers: &[AccountId; 3],
+) -> Result<()> {
+	let clock = &setup.clock;
+	let eve_id = account_of(eve);
+	let bonds_before = bonds(state, workers).await?;
+	let free_before = free_balance(state, &eve_id).await?;
+	let job = submit_job(client, state, eve, dataset, &setup.query, secret.public(), true)
+		.await
+		.context("submitting the third job")?;
+	let genesis = client.genesis_hash();
+	let (digest, blob) = &setup.lie;
+	let blob_hash = tokenfactory_primitives::compute::blake2_256(blob);
+	let liars = [(dev::alice(), [1u8; 32]), (dev::bob(), [2u8; 32])];
+	for (liar, salt) in &liars {
+		let worker = account_of(liar);
+		let commitment =
+			ResultCommitment::new(genesis, job, &worker, *digest, blob_hash, *salt).hash();
+		let call = ComputeCall::commit_result {
+			job,
+			worker,
+			commitment,
+			signature: worker_signature(liar, &CommitStatement::new(genesis, job, commitment)),
+		};
+		authorized(client, call).submit().await.context("a liar's commitment")?;
+	}
+	clock.log(format!(
+		"job {job} submitted; Alice's and Bob's worker keys commit to the non-diabetics' mean \
+		 before their nodes have evaluated it"
+	));
+	let record = wait_job(
+		state,
+		clock,
+		job,
+		&format!("job {job}'s results to open with the liars' commitments"),
+		JOB_TIMEOUT,
+		|record| {
+			if let JobStatus::Refunded { reason } = &record.status {
+				bail!(
+					"job {job} was refunded ({reason:?}) before the lie opened: {}",
+					summary(record)
+				);
+			}
+			Ok(record.opened_at.is_some().then(|| record.clone()))
+		},
+	)
+	.await?;
+	for (liar, salt) in &liars {
+		let worker = account_of(liar);
+		let assignment = record.workers.iter().find(|a| a.worker == worker);
+		let ours = ResultCommitment::new(genesis, job, &worker, *digest, blob_hash, *salt).hash();
+		ensure!(
+			assignment.is_some_and(|a| a.commitment == Some(ours)),
+			"{}'s node committed before the lie did, so no lie was injected: {}",
+			name(&worker),
+			summary(&record)
+		);
+	}
+	for (liar, salt) in &liars {
+		let worker = account_of(liar);
+		let call = ComputeCall::submit_result {
+			job,
+			worker,
+			digest: *digest,
+			result: bounded(blob)?,
+			salt: *salt,
+			signature: worker_signature(
+				liar,
+				&ResultStatement::new(genesis, job, *digest, blob_hash),
+			),
+		};
+		authorized(client, call).submit().await.context("a liar's opening")?;
+	}
+	clock.log(format!("the liars open the lie; it is the majority of job {job}"));
+	let reason = wait_job(
+		state,
+		clock,
+		job,
+		&format!("job {job} to be disputed by Dave's decryptor"),
+		JOB_TIMEOUT,
+		|record| match &record.status {
+			JobStatus::Refunded { reason } => Ok(Some(*reason)),
+			JobStatus::Revealed { .. } => {
+				bail!("job {job}'s lie was revealed: {}", summary(record))
+			}
+			_ => Ok(None),
+		},
+	)
+	.await?;
+	ensure!(
+		reason == RefundReason::Disputed,
+		"job {job} was refunded for {reason:?}, not Disputed"
+	);
+	ensure!(
+		escrow_of(state, &eve_id).await? == 0,
+		"Eve's escrow is still held after job {job}'s dispute"
+	);
+	let free_after = free_balance(state, &eve_id).await?;
+	ensure!(
+		free_after <= free_before && free_before - free_after < PRICE,
+		"Eve's free balance went from {free_before} to {free_after}: the refund of {PRICE} is missing"
+	);
+	let bonds_after = bonds(state, workers).await?;
+	ensure!(
+		bonds_after == bonds_before,
+		"a bond changed although the owner refuted the majority: {bonds_before:?} -> {bonds_after:?}"
+	);
+	clock.log(format!(
+		"job {job} disputed by Dave's decryptor (the agreed result is not the answer on his \
+		 table): Eve refunded, nothing revealed, nobody slashed"
+	));
+	Ok(())
+}
+
 /// A lazy copier with Charlie's worker key (his `//Charlie` seed, as in his keystore), after
 /// Alice's result of `job` is public: it commits to her digest, and it opens her digest as its
 /// own. The pool (validating at the best block, as Alice's node does) refuses both: the results
@@ -701,7 +883,6 @@ async fn lazy_copier_is_refused(
 	record: &Job<Runtime>,
 ) -> Result<()> {
 	use polkadot_sdk::sp_core::sr25519::Signature;
-	use tokenfactory_runtime::frame_system::offchain::CreateAuthorizedTransaction;
 	use zombienet_sdk::subxt::tx::{TransactionInvalid, ValidationResult};
 	let copier = dev::charlie();
 	let charlie = account_of(&copier);
@@ -736,35 +917,34 @@ async fn lazy_copier_is_refused(
 			sign,
 		),
 	};
+	// Once the majority has opened too, Charlie is excused and the phase closes: then both are
+	// refused as too late for the phase itself.
+	use pallet_compute::Error;
 	for (what, call, expected) in [
-		("commitment", commit, pallet_compute::Error::<Runtime>::CommitsClosed),
-		("opening", open, pallet_compute::Error::<Runtime>::NotCommitted),
+		(
+			"commitment",
+			commit,
+			[Error::<Runtime>::CommitsClosed, Error::<Runtime>::ResultPhaseClosed],
+		),
+		("opening", open, [Error::<Runtime>::NotCommitted, Error::<Runtime>::ResultPhaseClosed]),
 	] {
-		let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
-		let transaction = tokenfactory_runtime::UncheckedExtrinsic::new_transaction(
-			RuntimeCall::Compute(call),
-			extension,
-		);
-		let submittable = zombienet_sdk::subxt::tx::SubmittableTransaction::from_bytes(
-			client.clone(),
-			codec::Encode::encode(&transaction),
-		);
+		let submittable = authorized(client, call);
 		let (_, best) = state.best().await?;
 		let validity = submittable.validate_at(best).await?;
-		let code = codec::Encode::encode(&expected)[0];
-		ensure!(
-			matches!(
-				validity,
-				ValidationResult::Invalid(TransactionInvalid::Custom(c))
-					if c == code
-			),
-			"the copier's {what} is not refused with {expected:?} (code {code}): {validity:?}"
-		);
+		let code = match validity {
+			ValidationResult::Invalid(TransactionInvalid::Custom(code)) => Some(code),
+			_ => None,
+		};
+		let Some(refused) =
+			expected.iter().find(|error| Some(codec::Encode::encode(*error)[0]) == code)
+		else {
+			bail!("the copier's {what} is not refused with {expected:?}: {validity:?}");
+		};
 		ensure!(
 			submittable.submit().await.is_err(),
 			"the node accepted the copier's {what} into its pool"
 		);
-		clock.log(format!("the copier's {what} of Alice's digest is refused: {expected:?}"));
+		clock.log(format!("the copier's {what} of Alice's digest is refused: {refused:?}"));
 	}
 	Ok(())
 }
@@ -999,7 +1179,7 @@ fn blob_spec(entry: &BlobEntry) -> Result<BlobSpec> {
 
 /// `Mean(systolic) where diabetic == 1`, with no cohort minimum of its own (the dataset's
 /// applies).
-fn mean_systolic_of_diabetics(schema: &Schema) -> Result<Query> {
+fn mean_systolic_where_diabetic(schema: &Schema, diabetic: u32) -> Result<Query> {
 	let column = |name: &str| {
 		schema.column_index(name).ok_or_else(|| anyhow!("the schema has no column {name}"))
 	};
@@ -1008,7 +1188,7 @@ fn mean_systolic_of_diabetics(schema: &Schema) -> Result<Query> {
 		filter: BoundedList::new(vec![Predicate {
 			column: column("diabetic")?,
 			op: CompareOp::Eq,
-			constant: 1,
+			constant: diabetic,
 		}])
 		.map_err(|_| anyhow!("too many predicates"))?,
 		min_cohort: 0,

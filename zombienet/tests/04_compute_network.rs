@@ -12,10 +12,10 @@
 //! 1. `Mean(systolic) where diabetic == 1`: the three workers agree, Dave's node proves and
 //!    reveals, Eve opens the sealed result and it equals the query on the plaintext rows;
 //! 2. the same query with Charlie's node stopped mid-job: Alice and Bob commit to their results,
-//!    the results open two blocks later without Charlie, and they agree; a lazy copier holding
-//!    Charlie's worker key takes Alice's digest once it is public and tries to commit to it and
-//!    to open it: the pool refuses both. The job is revealed on two results, and Charlie, who
-//!    was still within his deadline, is excused: neither paid nor slashed;
+//!    the results open at the commit deadline without Charlie, and they agree; a lazy copier
+//!    holding Charlie's worker key takes Alice's digest once it is public and tries to commit to
+//!    it and to open it: the pool refuses both. The job is revealed on two results, and Charlie
+//!    loses the slash amount of his bond for the commitment he never made;
 //! 3. the same query with Alice's and Bob's worker keys lying together: before their nodes
 //!    finish, the keys commit to another question's result (the non-diabetics' mean, evaluated
 //!    in this process with the public keys as any worker could) and open it; the lie is the
@@ -382,8 +382,8 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	)
 	.await?;
 	ensure!(
-		record.opened_at.is_some_and(|opened| opened < record.commit_deadline),
-		"job {job}'s results did not open before its commit deadline: {}",
+		record.opened_at == Some(record.commit_deadline),
+		"job {job}'s results did not open at its commit deadline: {}",
 		summary(&record)
 	);
 	lazy_copier_is_refused(&client, &state, clock, job, &record).await?;
@@ -404,18 +404,23 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	)
 	.await?;
 	check_revealed(clock, setup, &secret, job, &record, 2)?;
-	let excused =
-		record.workers.iter().find(|a| a.worker == workers[2]).is_some_and(|a| record.excused(a));
-	ensure!(excused, "charlie is not excused from job {job}: {}", summary(&record));
 	let bonds_after = bonds(&state, &workers).await?;
+	let slash: Balance = <Runtime as pallet_compute::Config>::SlashAmount::get();
 	ensure!(
-		bonds_after == bonds_before,
-		"a bond changed, though Alice and Bob agreed and Charlie was excused: {bonds_before:?} -> \
-		 {bonds_after:?}"
+		bonds_after[0] == bonds_before[0] && bonds_after[1] == bonds_before[1],
+		"the bonds of alice and bob, who agreed, changed: {bonds_before:?} -> {bonds_after:?}"
+	);
+	ensure!(
+		bonds_before[2].checked_sub(bonds_after[2]) == Some(slash),
+		"charlie's bond went from {} to {}, not down by the slash amount {slash}",
+		bonds_before[2],
+		bonds_after[2]
 	);
 	clock.log(format!(
-		"job {job}'s result phase closed without charlie: excused (within his deadline), not \
-		 slashed, not paid; bonds unchanged"
+		"charlie slashed {} UNIT for missing job {job}'s commit deadline (bond {} -> {} UNIT)",
+		slash / UNIT,
+		bonds_before[2] / UNIT,
+		bonds_after[2] / UNIT
 	));
 	charlie.resume().await.context("cannot resume charlie's node")?;
 	let (best, _) = heights(alice).await?;
@@ -917,8 +922,8 @@ async fn lazy_copier_is_refused(
 			sign,
 		),
 	};
-	// Once the majority has opened too, Charlie is excused and the phase closes: then both are
-	// refused as too late for the phase itself.
+	// Once the majority has opened too, Charlie has nothing left to do and the phase closes:
+	// then both are refused as too late for the phase itself.
 	use pallet_compute::Error;
 	for (what, call, expected) in [
 		(

@@ -484,8 +484,10 @@ impl<T: Config> Pallet<T> {
 		Ok(record.commit_deadline)
 	}
 
-	/// Records `worker`'s commitment for `job`. The last commitment opens the results; the one
-	/// that makes a majority gives the others [`Config::CommitGrace`] blocks more.
+	/// Records `worker`'s commitment for `job`. The last commitment opens the results. (A
+	/// majority of commitments does not: a hostile worker that commits garbage at once, with one
+	/// fast honest worker, would then open the results before the others had committed, and
+	/// turn the job into a refund with nobody slashed.)
 	///
 	/// # Errors
 	///
@@ -499,26 +501,16 @@ impl<T: Config> Pallet<T> {
 		let place = Self::ensure_can_commit(&record, &worker)?;
 		record.workers[place].commitment = Some(commitment);
 		Self::deposit_event(Event::ResultCommitted { job, worker, commitment });
-		let now = frame_system::Pallet::<T>::block_number();
-		let committed = record.committed();
-		if committed == record.workers.len() {
-			Self::open_results(job, &mut record, now);
-		} else if committed == record.majority() {
-			let grace = T::CommitGrace::get();
-			if grace.is_zero() {
-				Self::open_results(job, &mut record, now);
-			} else if now.saturating_add(grace) < record.commit_deadline {
-				// A full queue only leaves the opening to the commit deadline.
-				let _ = Self::schedule(now.saturating_add(grace), job, DeadlineKind::OpenResults);
-			}
+		if record.committed() == record.workers.len() {
+			Self::open_results(job, &mut record, frame_system::Pallet::<T>::block_number());
 		}
 		Jobs::<T>::insert(job, record);
 		Ok(())
 	}
 
 	/// Opens `job`'s results at `now`: no more commitments; the workers that committed open
-	/// theirs, the others are out of the job (excused if this is before the commit deadline,
-	/// slashed when the result phase closes otherwise).
+	/// theirs, the others (at the commit deadline) are out of the job and slashed when the
+	/// result phase closes.
 	fn open_results(job: JobId, record: &mut Job<T>, now: BlockNumberFor<T>) {
 		if !record.result_phase_open || record.results_open() {
 			return;
@@ -979,10 +971,6 @@ impl<T: Config> Pallet<T> {
 					Self::on_commit_deadline(job, now);
 					T::WeightInfo::on_result_deadline(T::MaxReplicas::get())
 				}
-				DeadlineKind::OpenResults => {
-					Self::on_commit_grace_end(job, now);
-					T::WeightInfo::on_reveal_deadline()
-				}
 				DeadlineKind::Results => {
 					Self::on_result_deadline(job);
 					T::WeightInfo::on_result_deadline(T::MaxReplicas::get())
@@ -1014,15 +1002,6 @@ impl<T: Config> Pallet<T> {
 			Self::close_result_phase(job, &mut record);
 		}
 		Jobs::<T>::insert(job, record);
-	}
-
-	/// The commit grace after a majority committed is over: the results open.
-	pub(crate) fn on_commit_grace_end(job: JobId, now: BlockNumberFor<T>) {
-		let Some(mut record) = Jobs::<T>::get(job) else { return };
-		if record.result_phase_open && !record.results_open() {
-			Self::open_results(job, &mut record, now);
-			Jobs::<T>::insert(job, record);
-		}
 	}
 
 	/// The result deadline: a job still computing is refunded; absent workers are slashed.

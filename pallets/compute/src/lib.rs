@@ -11,9 +11,8 @@
 //! A worker's off-chain worker hands the job to the node's native FHE executor
 //! ([`tokenfactory_primitives::executor`]), polls it in later blocks, and **commits** to its
 //! result: a salted hash of its digest, its blob's hash and its own account, signed with its
-//! worker key ([`Pallet::commit_result`]). Once every assigned worker has committed (or
-//! [`Config::CommitGrace`] blocks after a majority did, or at the commit deadline) the results
-//! **open**: each committed worker submits its digest, blob and salt, which must match its own
+//! worker key ([`Pallet::commit_result`]). Once every assigned worker has committed (or at the
+//! commit deadline, if a majority has) the results **open**: each committed worker submits its digest, blob and salt, which must match its own
 //! commitment ([`Pallet::submit_result`]). The last worker to commit may open at once instead
 //! (its opening stands for its commitment: every other result is still hidden), so a job with
 //! one replica has no commit round, and one with more costs one block. No digest is public before every counted commitment
@@ -48,11 +47,10 @@
 //!   result, or the result deadline passed. It has two parts: commitments until the results
 //!   open, openings after. Workers in the minority are slashed when the majority's result is
 //!   revealed with a valid proof (or when they open after that), never for disagreeing with a
-//!   majority the owner refutes or never reveals; absent workers when the phase closes. A worker that had not
-//!   committed when the results opened before its commit deadline is **excused**: neither paid
-//!   nor slashed (the others were faster than its queue); one that had not by its commit
-//!   deadline is slashed. A worker that committed to a job whose results never opened (fewer
-//!   than a majority committed by the commit deadline) is not slashed.
+//!   majority the owner refutes or never reveals; absent workers when the phase closes: one
+//!   that had not committed by its commit deadline, or did not open its commitment by the
+//!   result deadline. A worker that committed to a job whose results never opened (fewer than
+//!   a majority committed by the commit deadline) is not slashed.
 //! - **Circuit shape**: a decryption circuit for results of up to a number of blocks; one
 //!   verifying key each.
 //!
@@ -224,12 +222,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenJobsPerWorker: Get<u32>;
 
-		/// Blocks the workers that have not committed yet still have once a majority has, before
-		/// the results open without them (capped by the commit deadline; zero opens the results
-		/// at the majority).
-		#[pallet::constant]
-		type CommitGrace: Get<BlockNumberFor<Self>>;
-
 		/// Blocks from the commit deadline to the result deadline: the workers' time to open
 		/// their committed results (a transaction each, no evaluation).
 		#[pallet::constant]
@@ -251,7 +243,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxWorkers: Get<u32>;
 
-		/// The most deadline entries one block handles (up to five per job over its life).
+		/// The most deadline entries one block handles (four per job over its life).
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
@@ -859,8 +851,7 @@ pub mod pallet {
 		/// An assigned worker's commitment to its result for `job`
 		/// ([`ResultCommitment`](tokenfactory_primitives::compute::ResultCommitment)'s hash),
 		/// signed with the worker's key. The results open once every assigned worker has
-		/// committed, [`Config::CommitGrace`] blocks after a majority has, or at the commit
-		/// deadline.
+		/// committed, or at the commit deadline if a majority has.
 		#[pallet::call_index(10)]
 		// A job read and write and an event, as an opening without its blob.
 		#[pallet::weight(T::WeightInfo::submit_result(T::MaxReplicas::get(), 0))]

@@ -57,9 +57,11 @@ pub mod v1 {
 /// no commitments and no commit deadline. The jobs still computing at the upgrade are refunded
 /// ([`RefundReason::Upgraded`](tokenfactory_primitives::compute::RefundReason::Upgraded)) and
 /// nobody is slashed for them: their workers could not have committed. The result phases of the
-/// others close without slashing anyone (the stragglers of an agreed job are excused). Every
-/// job keeps its results, status and deadlines; its commit deadline is its result deadline and
-/// its results count as open from its submission.
+/// others close without slashing anyone (the stragglers of an agreed job could not commit
+/// either). Every job keeps its status and deadlines, and its results but those of a minority
+/// that version 1 already slashed when the majority formed (version 2 slashes a minority at the
+/// reveal, and must not slash it twice); its commit deadline is its result deadline and its
+/// results count as open from its submission.
 pub mod v2 {
 	use crate::{pallet::*, Assignment, BalanceOf, Job, JobStatus, PaymentSource, SubmittedResult};
 	#[cfg(feature = "try-runtime")]
@@ -114,10 +116,21 @@ pub mod v2 {
 
 	impl<T: Config> OldJob<T> {
 		fn upgrade(self) -> Job<T> {
+			let agreed = match &self.status {
+				JobStatus::AwaitingReveal { digest, .. } => Some(*digest),
+				_ => None,
+			};
 			let workers = self
 				.workers
 				.into_iter()
-				.map(|old| Assignment { worker: old.worker, commitment: None, result: old.result })
+				.map(|old| Assignment {
+					worker: old.worker,
+					commitment: None,
+					// Already slashed by version 1: nothing may slash or pay it again.
+					result: old
+						.result
+						.filter(|result| agreed.is_none_or(|agreed| result.digest == agreed)),
+				})
 				.collect::<alloc::vec::Vec<_>>();
 			Job {
 				dataset: self.dataset,

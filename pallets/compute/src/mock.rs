@@ -118,8 +118,6 @@ pub const SLASH: Balance = 400;
 pub const UNBONDING_DELAY: u64 = 5;
 /// Blocks for results.
 pub const RESULT_TIMEOUT: u64 = 10;
-/// Blocks the stragglers have to commit once a majority has.
-pub const COMMIT_GRACE: u64 = 3;
 /// Blocks from the commit deadline to the result deadline.
 pub const OPEN_TIMEOUT: u64 = 4;
 /// Blocks for the reveal.
@@ -161,7 +159,6 @@ impl pallet_compute::Config for Test {
 	type RowsPerTimeoutBlock = ConstU32<1_000>;
 	type JobFee = JobFee;
 	type MaxOpenJobsPerWorker = MaxOpenJobsPerWorker;
-	type CommitGrace = ConstU64<COMMIT_GRACE>;
 	type OpenTimeout = ConstU64<OPEN_TIMEOUT>;
 	type RevealTimeout = ConstU64<REVEAL_TIMEOUT>;
 	type JobRetention = ConstU64<RETENTION>;
@@ -671,7 +668,7 @@ pub fn open(worker: &str, job: JobId, byte: u8) -> DispatchResult {
 }
 
 /// Each of `results`' workers commits to its result for `job`; once the results are open (at
-/// once if every assigned worker committed, after the commit grace otherwise) each opens it, in
+/// once if every assigned worker committed, at the commit deadline otherwise) each opens it, in
 /// order.
 pub fn submit_results(job: JobId, results: &[(&str, u8)]) {
 	for (worker, byte) in results {
@@ -680,7 +677,7 @@ pub fn submit_results(job: JobId, results: &[(&str, u8)]) {
 	let is_open =
 		|job| pallet_compute::Jobs::<Test>::get(job).is_some_and(|job| job.results_open());
 	if !is_open(job) {
-		run_to_block(System::block_number() + COMMIT_GRACE);
+		run_to_block(pallet_compute::Jobs::<Test>::get(job).expect("job").commit_deadline);
 	}
 	assert!(is_open(job), "the results of job {job} did not open");
 	for (worker, byte) in results {

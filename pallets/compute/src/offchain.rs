@@ -171,6 +171,12 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let blob_hash = sp_io::hashing::blake2_256(&output.result);
+		// Never commit to a result the chain would not take: its opening would fail.
+		let Ok(result) = ResultBlobOf::<T>::try_from(output.result.clone()) else {
+			log::error!(target: LOG_TARGET, "job {job}: the result exceeds MaxResultSize");
+			store.set(&task);
+			return;
+		};
 		let salt = *task.salt.get_or_insert_with(sp_io::offchain::random_seed);
 		let commitment = ResultCommitment::new(
 			Self::genesis_hash(),
@@ -183,7 +189,7 @@ impl<T: Config> Pallet<T> {
 		.hash();
 		let (call, what) = match (record.results_open(), assignment.commitment) {
 			(false, Some(_)) => {
-				// Committed: the others have not all, and their grace has not passed.
+				// Committed: the others have not all, and the commit deadline has not passed.
 				store.set(&task);
 				return;
 			}
@@ -224,10 +230,6 @@ impl<T: Config> Pallet<T> {
 				let statement =
 					ResultStatement::new(Self::genesis_hash(), job, output.digest, blob_hash);
 				let Some(signature) = Self::sign(job, key, statement) else { return };
-				let Ok(result) = ResultBlobOf::<T>::try_from(output.result.clone()) else {
-					log::error!(target: LOG_TARGET, "job {job}: the result exceeds MaxResultSize");
-					return;
-				};
 				task.sent_at = Some(now);
 				(
 					Call::<T>::submit_result {

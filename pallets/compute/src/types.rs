@@ -245,11 +245,8 @@ pub struct Job<T: Config> {
 	/// majority committed; otherwise the job is refunded, and only the workers that did not
 	/// commit are slashed.
 	pub commit_deadline: BlockNumberFor<T>,
-	/// When the results opened: when every worker had committed, [`Config::CommitGrace`]
-	/// blocks after a majority had, or at the commit deadline. From then no worker commits,
-	/// and the committed ones open their results.
-	///
-	/// [`Config::CommitGrace`]: crate::Config::CommitGrace
+	/// When the results opened: when every worker had committed, or at the commit deadline.
+	/// From then no worker commits, and the committed ones open their results.
 	pub opened_at: Option<BlockNumberFor<T>>,
 	/// Workers that committed and have not opened by this block are slashed.
 	pub result_deadline: BlockNumberFor<T>,
@@ -290,14 +287,6 @@ impl<T: Config> Job<T> {
 		self.opened_at.is_some()
 	}
 
-	/// Whether `assignment` is out of the job without fault: it had not committed when the
-	/// results opened before its commit deadline (the others were faster; it may still have
-	/// been working through its queue). It is neither paid nor slashed.
-	pub fn excused(&self, assignment: &Assignment<T::AccountId>) -> bool {
-		assignment.commitment.is_none()
-			&& self.opened_at.is_some_and(|opened| opened < self.commit_deadline)
-	}
-
 	/// Whether `assignment` still owes something in the result phase: a commitment while the
 	/// results are not open, an opening of its commitment once they are.
 	pub fn owes(&self, assignment: &Assignment<T::AccountId>) -> bool {
@@ -310,13 +299,11 @@ impl<T: Config> Job<T> {
 	}
 
 	/// Whether `assignment` is slashed as absent when the result phase closes: it never opened
-	/// a result and is not excused, and either the results opened (it did not commit in time,
-	/// or did not open its commitment) or it did not commit at all. A worker that committed
-	/// to a job whose results never opened did its part.
+	/// a result, and either the results opened (it did not commit by the commit deadline, or
+	/// did not open its commitment) or it did not commit at all. A worker that committed to a
+	/// job whose results never opened did its part.
 	pub fn absent(&self, assignment: &Assignment<T::AccountId>) -> bool {
-		assignment.result.is_none()
-			&& !self.excused(assignment)
-			&& (self.results_open() || assignment.commitment.is_none())
+		assignment.result.is_none() && (self.results_open() || assignment.commitment.is_none())
 	}
 }
 
@@ -343,8 +330,6 @@ pub enum DeadlineKind {
 	Prune,
 	/// The commit deadline: open the results if a majority committed, refund otherwise.
 	Commits,
-	/// The commit grace after a majority committed is over: open the results.
-	OpenResults,
 }
 
 /// Why a worker was slashed.

@@ -26,10 +26,6 @@ const UNBONDING_DELAY: BlockNumber = prod_or_fast!(7 * DAYS, 20);
 /// worker may have jobs queued before this one (four minutes plus under `fast-runtime`, where
 /// three workers share two cores in the network tests).
 const RESULT_TIMEOUT: BlockNumber = prod_or_fast!(30 * MINUTES, 40);
-/// Once a majority of a job's workers committed, the others have two more blocks to commit
-/// before the results open without them: the answer waits at most twelve seconds for a
-/// straggler, and a straggler still within its own deadline is excused, not slashed.
-const COMMIT_GRACE: BlockNumber = 2;
 /// Committed workers open their results within five minutes of the commit deadline (ten blocks
 /// under `fast-runtime`): one transaction each, no evaluation.
 const OPEN_TIMEOUT: BlockNumber = prod_or_fast!(5 * MINUTES, 10);
@@ -51,8 +47,8 @@ const MAX_OPEN_JOBS_PER_WORKER: u32 = 4;
 pub const MAX_REPLICAS: u32 = 5;
 /// Active workers new jobs are drawn from.
 pub const MAX_WORKERS: u32 = 64;
-/// Deadline entries handled per block; each job has up to five over its life (three at
-/// submission), so a block can take about twenty new jobs before their deadlines slide.
+/// Deadline entries handled per block; each job has four over its life (three at submission),
+/// so a block can take about twenty new jobs before their deadlines slide.
 pub const MAX_DEADLINES_PER_BLOCK: u32 = 64;
 /// The largest result blob: 65 blocks (the largest circuit) of 919 sixteen-bit words, with
 /// headers, is just under 120 KiB.
@@ -72,7 +68,6 @@ parameter_types! {
 	pub const UnbondingDelay: BlockNumber = UNBONDING_DELAY;
 	pub const ResultTimeout: BlockNumber = RESULT_TIMEOUT;
 	pub const RowsPerTimeoutBlock: u32 = ROWS_PER_TIMEOUT_BLOCK;
-	pub const CommitGrace: BlockNumber = COMMIT_GRACE;
 	pub const OpenTimeout: BlockNumber = OPEN_TIMEOUT;
 	pub const RevealTimeout: BlockNumber = REVEAL_TIMEOUT;
 	pub const JobFee: Balance = JOB_FEE;
@@ -101,7 +96,6 @@ impl pallet_compute::Config for Runtime {
 	type RowsPerTimeoutBlock = RowsPerTimeoutBlock;
 	type JobFee = JobFee;
 	type MaxOpenJobsPerWorker = ConstU32<MAX_OPEN_JOBS_PER_WORKER>;
-	type CommitGrace = CommitGrace;
 	type OpenTimeout = OpenTimeout;
 	type RevealTimeout = RevealTimeout;
 	type JobRetention = JobRetention;

@@ -347,9 +347,9 @@ fn lazy_worker_waits_to_commit_until_a_digest_is_public() {
 		let job = submit_default_job();
 		assert_ok!(commit("w1", job, 1));
 		assert_ok!(commit("w3", job, 1));
-		// No result opens while a worker may still commit, short of the grace.
+		// No result opens while a worker may still commit: until the commit deadline.
 		assert_noop!(open("w1", job, 1), refused(Error::<Test>::ResultsNotOpen));
-		run_to_block(1 + COMMIT_GRACE);
+		run_to_block(commit_deadline(1));
 		assert_ok!(open("w1", job, 1));
 		// The digest is public: too late to commit to it.
 		assert_noop!(commit("w2", job, 1), refused(Error::<Test>::CommitsClosed));
@@ -357,6 +357,31 @@ fn lazy_worker_waits_to_commit_until_a_digest_is_public() {
 		let before = Balances::free_balance(account("w2"));
 		assert_ok!(reveal(job, result_of(1).0));
 		assert!(!paid("w2", before));
+		assert_eq!(bond_held("w2"), MIN_BOND * 2 - SLASH, "it missed its commit deadline");
+	});
+}
+
+#[test]
+fn hostile_worker_commits_garbage_first_to_force_a_refund() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		// w1 computes nothing and commits at once; w2 is fast; w3 has a queue.
+		assert_ok!(commit("w1", job, 9));
+		assert_ok!(commit("w2", job, 1));
+		// A majority of commitments does not open the results: w3 would be shut out, and
+		// w1's garbage against w2's answer would be no majority, refunded, nobody slashed.
+		run_to_block(commit_deadline(1) - 1);
+		assert_noop!(open("w1", job, 9), refused(Error::<Test>::ResultsNotOpen));
+		assert_ok!(commit("w3", job, 1));
+		for (worker, byte) in [("w1", 9), ("w2", 1), ("w3", 1)] {
+			assert_ok!(open(worker, job, byte));
+		}
+		assert_ok!(reveal(job, result_of(1).0));
+		assert!(matches!(
+			Jobs::<Test>::get(job).map(|job| job.status),
+			Some(JobStatus::Revealed { .. })
+		));
+		assert_eq!(bond_held("w1"), MIN_BOND * 2 - SLASH, "the garbage is slashed");
 	});
 }
 

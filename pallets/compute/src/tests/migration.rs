@@ -83,3 +83,23 @@ fn v2_refunds_computing_jobs_and_releases_every_worker_without_a_slash() {
 		run_to_block(result_deadline(1) + RETENTION);
 	});
 }
+
+#[test]
+fn v2_does_not_slash_again_a_minority_that_version_1_slashed() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		submit_results(job, &[("w1", 9), ("w2", 1), ("w3", 1)]);
+		// Version 1 slashed w1 when the majority formed; its record still shows w1's digest.
+		StorageVersion::new(1).put::<Compute>();
+		downgrade(job, Jobs::<Test>::get(job).expect("job"));
+
+		v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+		let migrated = Jobs::<Test>::get(job).expect("decodes in the new format");
+		let w1 = migrated.workers.iter().find(|a| a.worker == account("w1")).expect("assigned");
+		assert_eq!(w1.result, None);
+		assert_ok!(reveal(job, result_of(1).0));
+		let bond = Workers::<Test>::get(account("w1")).expect("worker").bond;
+		assert_eq!(bond, MIN_BOND * 2, "the reveal slashed the old minority a second time");
+	});
+}

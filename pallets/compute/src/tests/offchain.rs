@@ -178,10 +178,10 @@ fn a_worker_left_out_of_the_opening_sends_nothing() {
 		let job = submit_default_job();
 		Compute::offchain_worker(1);
 		let request = executor.eval_requests.lock().expect("lock")[0].clone();
-		// The others commit and the grace passes while w1 still computes.
+		// The others commit and the commit deadline passes while w1 still computes.
 		assert_ok!(commit("w2", job, 1));
 		assert_ok!(commit("w3", job, 1));
-		run_to_block(1 + COMMIT_GRACE);
+		run_to_block(commit_deadline(1));
 		let (digest, blob) = result_of(1);
 		executor
 			.evaluations

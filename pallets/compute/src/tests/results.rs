@@ -318,32 +318,24 @@ fn the_results_open_when_every_worker_has_committed() {
 }
 
 #[test]
-fn a_straggler_has_the_commit_grace_and_is_then_excused() {
+fn a_straggler_may_commit_until_its_commit_deadline() {
 	build_and_execute(|| {
 		let job = submit_default_job();
 		assert_ok!(commit("w1", job, 1));
-		run_to_block(2);
 		assert_ok!(commit("w2", job, 1));
-		// A majority committed at block 2: w3 has until block 2 + COMMIT_GRACE.
-		run_to_block(1 + COMMIT_GRACE);
+		// A majority has committed; the results stay closed while w3 may still commit.
+		run_to_block(commit_deadline(1) - 1);
 		assert_eq!(opened_at(job), None);
-		run_to_block(2 + COMMIT_GRACE);
-		assert_eq!(opened_at(job), Some(2 + COMMIT_GRACE));
-		assert!(compute_events().contains(&Event::ResultsOpened { job, committed: 2 }));
-		// w3 is out of the job: it cannot commit, it owes nothing, it has a free slot.
-		assert_noop!(commit("w3", job, 1), refused(Error::<Test>::CommitsClosed));
-		assert!(!Assignments::<Test>::contains_key(account("w3"), job));
-		assert_ok!(open("w1", job, 1));
-		assert_ok!(open("w2", job, 1));
-		// Every worker that can has opened: the phase is closed, and w3, which was still
-		// within its own commit deadline, is excused: neither slashed nor paid.
-		assert_eq!(Jobs::<Test>::get(job).map(|job| job.result_phase_open), Some(false));
-		let w3_before = Balances::free_balance(account("w3"));
-		let (digest, _) = result_of(1);
-		assert_ok!(reveal(job, digest));
-		run_to_block(result_deadline(1));
-		assert_eq!(bond("w3"), MIN_BOND * 2);
-		assert_eq!(Balances::free_balance(account("w3")), w3_before);
+		assert_ok!(commit("w3", job, 1));
+		assert_eq!(opened_at(job), Some(commit_deadline(1) - 1));
+		assert!(compute_events().contains(&Event::ResultsOpened { job, committed: 3 }));
+		for worker in WORKERS {
+			assert_ok!(open(worker, job, 1));
+		}
+		assert_ok!(reveal(job, result_of(1).0));
+		for worker in WORKERS {
+			assert_eq!(bond(worker), MIN_BOND * 2);
+		}
 	});
 }
 
@@ -351,7 +343,6 @@ fn a_straggler_has_the_commit_grace_and_is_then_excused() {
 fn the_results_open_at_the_commit_deadline_and_a_worker_without_a_commitment_is_slashed() {
 	build_and_execute(|| {
 		let job = submit_default_job();
-		// The majority commits so late that the grace would end after the commit deadline.
 		run_to_block(commit_deadline(1) - 1);
 		assert_ok!(commit("w1", job, 1));
 		assert_ok!(commit("w2", job, 1));
@@ -441,7 +432,7 @@ fn a_worker_without_a_commitment_has_nothing_to_open() {
 		let job = submit_default_job();
 		assert_ok!(commit("w1", job, 1));
 		assert_ok!(commit("w2", job, 1));
-		run_to_block(1 + COMMIT_GRACE);
+		run_to_block(commit_deadline(1));
 		assert_noop!(open("w3", job, 1), refused(Error::<Test>::NotCommitted));
 		run_to_block(result_deadline(1));
 	});
@@ -461,7 +452,6 @@ fn the_last_worker_to_commit_may_open_at_once() {
 		let record = Jobs::<Test>::get(job).expect("job");
 		let w3 = record.workers.iter().find(|a| a.worker == account("w3")).expect("assigned");
 		assert_eq!(w3.commitment, Some(commitment_of("w3", job, 1)));
-		assert!(!record.excused(w3));
 		assert_ok!(open("w1", job, 1));
 		assert!(matches!(
 			Jobs::<Test>::get(job).map(|job| job.status),

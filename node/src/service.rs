@@ -391,13 +391,23 @@ where
 	})?;
 
 	if role.is_authority() {
-		let proposer_factory = polkadot_sdk::sc_basic_authorship::ProposerFactory::new(
+		let mut proposer_factory = polkadot_sdk::sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|telemetry| telemetry.handle()),
 		);
+		// Blocks as large as the runtime allows (its operational limit), not the proposer's
+		// default of 4 MiB: a runtime upgrade carrying an uncompressed development build (over
+		// 4 MiB) must fit a block, or it waits in the pool until its era ends.
+		{
+			use tokenfactory_runtime::frame_support::dispatch::DispatchClass;
+			let limit = *tokenfactory_runtime::configs::RuntimeBlockLength::get()
+				.max
+				.get(DispatchClass::Operational);
+			proposer_factory.set_default_block_size_limit(limit as usize);
+		}
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 

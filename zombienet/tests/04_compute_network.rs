@@ -887,7 +887,6 @@ async fn lazy_copier_is_refused(
 	job: JobId,
 	record: &Job<Runtime>,
 ) -> Result<()> {
-	use polkadot_sdk::sp_core::sr25519::Signature;
 	use zombienet_sdk::subxt::tx::{TransactionInvalid, ValidationResult};
 	let copier = dev::charlie();
 	let charlie = account_of(&copier);
@@ -900,15 +899,11 @@ async fn lazy_copier_is_refused(
 	let salt = [7u8; 32];
 	let commitment =
 		ResultCommitment::new(genesis, job, &charlie, public.digest, public.blob_hash, salt).hash();
-	let sign = |payload: &[u8]| Signature::from_raw(copier.sign(payload).0);
 	let commit = ComputeCall::commit_result {
 		job,
 		worker: charlie.clone(),
 		commitment,
-		signature: codec::Encode::using_encoded(
-			&CommitStatement::new(genesis, job, commitment),
-			sign,
-		),
+		signature: worker_signature(&copier, &CommitStatement::new(genesis, job, commitment)),
 	};
 	// The blob does not matter: the opening is refused before its hash is compared.
 	let open = ComputeCall::submit_result {
@@ -917,9 +912,9 @@ async fn lazy_copier_is_refused(
 		digest: public.digest,
 		result: Default::default(),
 		salt,
-		signature: codec::Encode::using_encoded(
+		signature: worker_signature(
+			&copier,
 			&ResultStatement::new(genesis, job, public.digest, public.blob_hash),
-			sign,
 		),
 	};
 	// Once the majority has opened too, Charlie has nothing left to do and the phase closes:

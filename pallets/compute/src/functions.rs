@@ -451,13 +451,41 @@ impl<T: Config> Pallet<T> {
 	fn ensure_can_commit(record: &Job<T>, worker: &T::AccountId) -> Result<usize, DispatchError> {
 		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
 		ensure!(!record.results_open(), Error::<T>::CommitsClosed);
-		let place = record
+		let place = Self::place_of(record, worker)?;
+		ensure!(record.workers[place].commitment.is_none(), Error::<T>::AlreadyCommitted);
+		Ok(place)
+	}
+
+	/// Where `worker` is among `record`'s assigned workers.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotAssigned`].
+	fn place_of(record: &Job<T>, worker: &T::AccountId) -> Result<usize, DispatchError> {
+		record
 			.workers
 			.iter()
 			.position(|assignment| &assignment.worker == worker)
-			.ok_or(Error::<T>::NotAssigned)?;
-		ensure!(record.workers[place].commitment.is_none(), Error::<T>::AlreadyCommitted);
-		Ok(place)
+			.ok_or_else(|| Error::<T>::NotAssigned.into())
+	}
+
+	/// Checks that `signature` is `worker`'s worker key's signature of `statement`.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotWorker`], [`Error::BadSignature`].
+	fn ensure_worker_signed(
+		worker: &T::AccountId,
+		statement: impl Encode,
+		signature: &WorkerSignature,
+	) -> DispatchResult {
+		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
+		ensure!(
+			statement
+				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
+			Error::<T>::BadSignature
+		);
+		Ok(())
 	}
 
 	/// The checks of a commitment (in the pool and in the block), cheapest first. Returns the
@@ -475,12 +503,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
 		Self::ensure_can_commit(&record, worker)?;
-		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
-		ensure!(
-			CommitStatement::new(Self::genesis_hash(), job, *commitment)
-				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
-			Error::<T>::BadSignature
-		);
+		let statement = CommitStatement::new(Self::genesis_hash(), job, *commitment);
+		Self::ensure_worker_signed(worker, statement, signature)?;
 		Ok(record.commit_deadline)
 	}
 
@@ -543,11 +567,7 @@ impl<T: Config> Pallet<T> {
 		salt: [u8; 32],
 	) -> Result<(usize, Option<[u8; 32]>), DispatchError> {
 		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
-		let place = record
-			.workers
-			.iter()
-			.position(|assignment| &assignment.worker == worker)
-			.ok_or(Error::<T>::NotAssigned)?;
+		let place = Self::place_of(record, worker)?;
 		let assignment = &record.workers[place];
 		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
 		let opening =
@@ -586,13 +606,8 @@ impl<T: Config> Pallet<T> {
 		let record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
 		let blob_hash = sp_io::hashing::blake2_256(result);
 		Self::ensure_can_open(job, &record, worker, *digest, blob_hash, *salt)?;
-		let key = Workers::<T>::get(worker).ok_or(Error::<T>::NotWorker)?.key;
 		let statement = ResultStatement::new(Self::genesis_hash(), job, *digest, blob_hash);
-		ensure!(
-			statement
-				.using_encoded(|payload| sp_io::crypto::sr25519_verify(signature, payload, &key)),
-			Error::<T>::BadSignature
-		);
+		Self::ensure_worker_signed(worker, statement, signature)?;
 		Ok(record.result_deadline)
 	}
 

@@ -188,8 +188,9 @@ impl<T: Config> Pallet<T> {
 		)
 		.hash();
 		let (call, what) = match (record.results_open(), assignment.commitment) {
-			(false, Some(_)) => {
-				// Committed: the others have not all, and the commit deadline has not passed.
+			// Committed, and the others have not all (nor has the commit deadline passed); or
+			// the results opened without this node's commitment: it is out of the job.
+			(false, Some(_)) | (true, None) => {
 				store.set(&task);
 				return;
 			}
@@ -205,11 +206,6 @@ impl<T: Config> Pallet<T> {
 					Call::<T>::commit_result { job, worker: worker.clone(), commitment, signature },
 					"commitment",
 				)
-			}
-			(true, None) => {
-				// The results opened without this node's commitment: it is out of the job.
-				store.set(&task);
-				return;
 			}
 			// The results are open, or this node's commitment would open them: the last
 			// worker to commit opens at once.

@@ -18,7 +18,7 @@ case "${1:-}" in
 	*) die "unknown option $1 (see --help)" ;;
 esac
 
-ensure_prerequisites
+TOKENFACTORY_NEEDS_VALGRIND=1 ensure_prerequisites
 build_all
 
 cd "$REPO_ROOT"

@@ -346,6 +346,9 @@ pub enum RefundReason {
 	/// The job was computing when the runtime upgraded to commit–reveal results: its workers
 	/// could not have committed, so it was refunded and nobody slashed.
 	Upgraded,
+	/// The consumer showed that the revealed seal does not open to the proven result: the
+	/// price came back to it out of the owner's bond (the workers keep their pay).
+	SealRefuted,
 }
 
 /// Where a job is in its life, as clients see it.

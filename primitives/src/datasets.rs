@@ -230,6 +230,9 @@ pub enum JobRefusal {
 	ProgramNotAllowed,
 	/// The dataset's NFT no longer exists (it was burnt outside the registry).
 	NoOwner,
+	/// The bond of the dataset's key set is below the runtime's minimum (spent on a failed
+	/// reveal and not topped up, or never posted).
+	OwnerBondTooLow,
 }
 
 impl From<JobRefusal> for DispatchError {
@@ -239,6 +242,7 @@ impl From<JobRefusal> for DispatchError {
 			JobRefusal::NotActive => "DatasetNotActive",
 			JobRefusal::ProgramNotAllowed => "ProgramNotAllowed",
 			JobRefusal::NoOwner => "DatasetHasNoOwner",
+			JobRefusal::OwnerBondTooLow => "OwnerBondTooLow",
 		})
 	}
 }
@@ -254,6 +258,10 @@ pub trait DataCatalog<AccountId, Balance, ClassId> {
 		dataset: DatasetId,
 		program: ProgramKind,
 	) -> Result<JobTerms<AccountId, Balance, ClassId>, JobRefusal>;
+
+	/// Pays up to `amount` of `key_set`'s bond to `to` (a consumer its decryptor failed);
+	/// returns what was paid (less when the bond is smaller).
+	fn slash_bond(key_set: KeySetId, amount: Balance, to: &AccountId) -> Balance;
 
 	/// A job on `dataset` started: the dataset cannot be reaped until it finishes.
 	fn job_started(dataset: DatasetId);

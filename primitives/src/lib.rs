@@ -9,6 +9,8 @@
 //! - [`revenue`]: routing data revenue to an equity class's dividend pool;
 //! - [`groth16`]: the decryption statement and a Groth16 verifier generic over the curve;
 //! - [`programs`]: the aggregate program catalogue and the validation of job parameters;
+//! - [`seal`]: the consumer's sealed answer and the result commitment, as a complaint checks
+//!   them;
 //! - [`compute`]: jobs, payments, worker result statements and the decryption verifier seam;
 //! - [`executor`]: the runtime interface from the off-chain worker to the node's FHE executor.
 
@@ -22,4 +24,5 @@ pub mod executor;
 pub mod groth16;
 pub mod programs;
 pub mod revenue;
+pub mod seal;
 pub mod voucher;

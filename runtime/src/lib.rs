@@ -94,7 +94,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -109,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -205,6 +205,7 @@ pub type Migrations = (
 	pallet_data_registry::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_compute::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_compute::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_compute::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Executive: dispatches incoming extrinsics to the pallets.

@@ -22,7 +22,7 @@
 //!    majority, Dave's decryptor finds it is not the answer on his table, disputes it, and Eve
 //!    is refunded; nobody is slashed, Charlie least of all;
 //! 4. the same query with Dave's node stopped: the workers agree, nobody reveals, and at the
-//!    reveal deadline Eve's escrow comes back.
+//!    reveal deadline Eve's escrow comes back, with the reveal penalty out of Dave's key-set bond.
 //!
 //! No tokens are created or destroyed on the way (transaction fees and slashes go to the
 //! treasury), and no escrow is left held at the end.
@@ -38,7 +38,7 @@ use common::{
 use pallet_compute::{Job, JobStatus, Jobs, NextJobId, Worker, Workers};
 use pallet_data_registry::{
 	BlobKind, BlobSpec, BlobTarget, Column, ColumnOf, DatasetDescription, DatasetStatus,
-	DatasetTerms, Datasets, NextDatasetId, NextKeySetId, ProgramPolicy,
+	DatasetTerms, Datasets, KeySetBonds, NextDatasetId, NextKeySetId, ProgramPolicy,
 };
 use polkadot_sdk::{
 	frame_support::{storage::StoragePrefixedMap, traits::tokens::IdAmount, traits::Get},
@@ -439,6 +439,8 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 	let job = submit_job(&client, &state, &eve, dataset, &setup.query, secret.public(), false)
 		.await
 		.context("submitting the fourth job")?;
+	let key_set = read_job(&state, job).await?.key_set;
+	let bond_before = key_set_bond(&state, key_set).await?;
 	clock.log(format!("dave's node stopped; job {job} submitted"));
 	let reveal_deadline = wait_job(
 		&state,
@@ -486,14 +488,21 @@ async fn run(network: &Network<LocalFileSystem>, setup: &Setup) -> Result<()> {
 		escrow_of(&state, &eve_id).await? == 0,
 		"Eve's escrow is still held after job {job}'s refund"
 	);
+	// The owner's key-set bond paid Eve the reveal penalty on top of her refund.
+	let bond_after = key_set_bond(&state, key_set).await?;
+	let penalty = bond_before.saturating_sub(bond_after);
+	ensure!(penalty > 0, "the missed reveal cost the owner nothing: its bond is {bond_after}");
 	let free_after = free_balance(&state, &eve_id).await?;
-	let fee = free_before.saturating_sub(free_after);
+	let fee = (free_before + penalty).saturating_sub(free_after);
 	ensure!(
-		free_after <= free_before && fee < PRICE,
-		"Eve's free balance went from {free_before} to {free_after}: the refund of {PRICE} is \
-		 missing (only the transaction fee should be gone)"
+		free_after <= free_before + penalty && fee < PRICE,
+		"Eve's free balance went from {free_before} to {free_after} with a penalty of {penalty}: \
+		 the refund of {PRICE} is missing (only the transaction fee should be gone)"
 	);
-	clock.log(format!("job {job} refunded (RevealTimeout): Eve is out only the fee, {fee} planck"));
+	clock.log(format!(
+		"job {job} refunded (RevealTimeout) and {penalty} planck of the owner's bond paid to Eve: \
+		 she is out only the fee, {fee} planck"
+	));
 
 	// Money is conserved.
 	let after = ledger(&state).await?;
@@ -1016,6 +1025,14 @@ async fn free_balance(state: &State, account: &AccountId) -> Result<Balance> {
 		.read_best(&frame_system::Account::<Runtime>::hashed_key_for(account), "an account")
 		.await?;
 	Ok(info.map(|info| info.data.free).unwrap_or(0))
+}
+
+/// The bond behind key set `key_set`.
+async fn key_set_bond(state: &State, key_set: u32) -> Result<Balance> {
+	Ok(state
+		.read_best(&KeySetBonds::<Runtime>::hashed_key_for(key_set), "a key set's bond")
+		.await?
+		.unwrap_or(0))
 }
 
 /// What `account` has held in job escrow.

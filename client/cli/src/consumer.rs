@@ -180,7 +180,9 @@ pub async fn call(
 		quote.replicas,
 		quote.min_cohort
 	));
-	let sealing = wallet.sealing();
+	// A fresh sealing key for this job only: a complaint publishes its secret, which then
+	// reveals this answer and nothing else.
+	let sealing = tokenfactory_zk::seal::SealingSecret::random(&mut rand::rngs::OsRng);
 	let consumer_key = sealing.public();
 	let payment = match pay {
 		PayWith::Balance => Payment::FreeBalance,
@@ -289,8 +291,33 @@ pub async fn call(
 		"job {job}: proof verified on chain, result revealed ({:.1} s)",
 		latency.as_secs_f64()
 	));
-	let digits = tokenfactory_zk::reveal::open_reveal(&sealing, job, &result_commitment, &sealed)
-		.map_err(|error| fail(Failure::Verification, error))?;
+	let digits = match tokenfactory_zk::reveal::open_reveal(
+		&sealing,
+		job,
+		&result_commitment,
+		&sealed,
+	) {
+		Ok(digits) => digits,
+		Err(error) => {
+			// The owner's fault: show the chain, which opens the seal itself and pays the price
+			// and a penalty out of the owner's bond.
+			progress(&format!(
+				"job {job}: the sealed answer does not open to the proven result ({error}); complaining on chain"
+			));
+			let secret = sealing.secret();
+			let outcome = match complain(chain, wallet, job, secret).await {
+				Ok(report) => format!("the chain upheld the complaint: {}", report.summary()),
+				Err(complaint) => format!(
+					"the complaint failed ({complaint:#}); retry with `tokenfactory complain {job} 0x{}`",
+					hex::encode(secret)
+				),
+			};
+			return Err(fail(
+				Failure::Verification,
+				anyhow!("job {job}: the owner's seal does not open to the proven result ({error}); {outcome}"),
+			));
+		}
+	};
 	let layout = finished
 		.query
 		.validate(&finished.schema, u64::from(finished.rows))
@@ -315,6 +342,44 @@ pub async fn call(
 			.field("latency_seconds", latency.as_secs_f64());
 	Ok(crate::local::describe_aggregate(report, &finished.query, &schema, &aggregate)
 		.took(started.elapsed()))
+}
+
+/// `complain JOB SECRET`: shows the chain that the seal of `job` does not open to its proven
+/// result, by publishing the job's sealing secret; the owner's bond pays the price and the
+/// reveal penalty to the job's consumer.
+///
+/// # Errors
+///
+/// The chain's refusal (`SealIsValid`, `WrongSealingSecret`, `NotRevealed`, ...).
+pub async fn complain(
+	chain: &Chain,
+	wallet: &Wallet,
+	job: JobId,
+	sealing_secret: [u8; 32],
+) -> Result<Report> {
+	let included = chain
+		.submit(
+			&wallet.keypair,
+			RuntimeCall::Compute(ComputeCall::complain { job, sealing_secret }),
+		)
+		.await
+		.map_err(|error| fail(Failure::Chain, error))?;
+	let paid = included
+		.events
+		.iter()
+		.find_map(|event| match event {
+			RuntimeEvent::Compute(ComputeEvent::OwnerPenalized {
+				job: penalized, amount, ..
+			}) if *penalized == job => Some(*amount),
+			_ => None,
+		})
+		.ok_or_else(|| anyhow!("no OwnerPenalized event"))?;
+	Ok(Report::new(format!(
+		"job {job}: complaint upheld, {} paid to the consumer out of the owner's bond",
+		format_amount(paid)
+	))
+	.field("job", job)
+	.field("compensation", format_amount(paid)))
 }
 
 async fn job_record(chain: &Chain, job: JobId) -> Result<pallet_compute::Job<Runtime>> {

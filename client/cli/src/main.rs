@@ -107,6 +107,17 @@ enum Command {
 		#[arg(long, default_value_t = 900)]
 		timeout: u64,
 	},
+	/// Show the chain that a job's sealed answer does not open to its proven result, by
+	/// publishing the job's sealing secret (`call` does this by itself when it finds a bad
+	/// seal); the owner's bond pays the price and a penalty back.
+	Complain {
+		/// The job.
+		job: u64,
+		/// The job's sealing secret, 0x-hex of 32 bytes (printed by `call` if its own complaint
+		/// failed).
+		#[arg(value_parser = parse_secret)]
+		secret: [u8; 32],
+	},
 	/// Jobs: the last twenty, or one.
 	Jobs {
 		/// One job.
@@ -580,6 +591,9 @@ async fn run(cli: Cli) -> Result<Report> {
 			)
 			.await
 		}
+		Command::Complain { job, secret } => {
+			consumer::complain(&chain().await?, &wallet()?, job, secret).await
+		}
 		Command::Jobs { job } => consumer::show_jobs(&chain().await?, job).await,
 		Command::Worker(WorkerCommand::Register { key_uri, key, proof, bond }) => {
 			let chain = chain().await?;
@@ -635,4 +649,11 @@ async fn main() {
 			std::process::exit(code);
 		}
 	}
+}
+
+/// A 32-byte secret as `0x`-hex.
+fn parse_secret(text: &str) -> Result<[u8; 32], String> {
+	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text))
+		.map_err(|error| format!("not hex: {error}"))?;
+	bytes.try_into().map_err(|bytes: Vec<u8>| format!("{} bytes, not 32", bytes.len()))
 }

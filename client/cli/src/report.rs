@@ -21,6 +21,11 @@ impl Report {
 		Self { title: title.into(), ..Self::default() }
 	}
 
+	/// Its one-line title.
+	pub fn summary(&self) -> &str {
+		&self.title
+	}
+
 	/// Adds a named value.
 	pub fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
 		self.fields.push((name.to_string(), value.into()));

@@ -6,13 +6,11 @@ use std::str::FromStr;
 use anyhow::{Context, Result};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 use tokenfactory_runtime::AccountId;
-use tokenfactory_zk::seal::SealingSecret;
 
 /// A signing account.
 pub struct Wallet {
 	/// The sr25519 key pair.
 	pub keypair: Keypair,
-	uri: String,
 }
 
 impl Wallet {
@@ -28,18 +26,12 @@ impl Wallet {
 		})?;
 		let keypair =
 			Keypair::from_uri(&secret).context("cannot derive a key pair from the secret URI")?;
-		Ok(Self { keypair, uri: uri.to_string() })
+		Ok(Self { keypair })
 	}
 
 	/// The account id.
 	pub fn account(&self) -> AccountId {
 		AccountId::from(self.keypair.public_key().0)
-	}
-
-	/// The account's X25519 sealing key, derived from the same secret: results sealed to it
-	/// are opened by whoever holds the wallet.
-	pub fn sealing(&self) -> SealingSecret {
-		SealingSecret::derive(self.uri.as_bytes())
 	}
 
 	/// Signs `payload` (e.g. a voucher's) with the account key.

@@ -78,13 +78,12 @@ pub use poseidon::{hash, hash_var};
 pub const BITS_PER_ELEMENT: u32 = 254;
 
 /// Digits absorbed per chain step of [`result_commitment`].
-pub const DIGITS_PER_CHUNK: usize = 7;
+pub use tokenfactory_primitives::seal::DIGITS_PER_CHUNK;
 
 const KEY_TAG: &[u8] = b"tokenfactory/key/v1";
 const KEY_RAW_TAG: &[u8] = b"tokenfactory/key/raw";
 const CIPHERTEXT_TAG: &[u8] = b"tokenfactory/ciphertext/v1";
 const CIPHERTEXT_RAW_TAG: &[u8] = b"tokenfactory/ciphertext/raw";
-const RESULT_TAG: &[u8] = b"tokenfactory/result/v1";
 
 /// One LWE ciphertext block after key switching to the small LWE key and modulus switching
 /// to `2^log_modulus` (what tfhe-rs's modulus-switched compression produces).
@@ -257,9 +256,7 @@ pub fn check_parameters(
 }
 
 /// A short ASCII tag as a field element.
-fn tag(bytes: &[u8]) -> Fr {
-	Fr::from_le_bytes_mod_order(bytes)
-}
+use tokenfactory_primitives::seal::tag;
 
 /// Words per packed field element for `log_modulus`-bit words.
 pub fn words_per_element(log_modulus: u32) -> usize {
@@ -334,21 +331,15 @@ pub fn ciphertext_digest(result: &CompactResult) -> Fr {
 	state
 }
 
-/// The commitment to a job's plaintext digits (one per block, in block order) under `blinding`.
+/// The commitment to a job's plaintext digits (one per block, in block order) under `blinding`
+/// (the runtime's implementation, with the cached parameters).
 pub fn result_commitment(job_id: u64, plaintext_blocks: &[u64], blinding: &Fr) -> Fr {
-	let mut state = hash(&[
-		tag(RESULT_TAG),
-		Fr::from(job_id),
-		*blinding,
-		Fr::from(plaintext_blocks.len() as u64),
-	]);
-	for chunk in plaintext_blocks.chunks(DIGITS_PER_CHUNK) {
-		let mut input = vec![state];
-		input.extend(chunk.iter().map(|digit| Fr::from(*digit)));
-		input.resize(DIGITS_PER_CHUNK + 1, Fr::from(0u64));
-		state = hash(&input);
-	}
-	state
+	tokenfactory_primitives::seal::result_commitment(
+		poseidon::config(),
+		job_id,
+		plaintext_blocks,
+		blinding,
+	)
 }
 
 /// The canonical 32-byte little-endian encoding of a field element.
@@ -784,7 +775,12 @@ pub fn result_commitment_var(
 	}
 	let mut states = vec![hash_var(
 		cs.clone(),
-		&[FpVar::constant(tag(RESULT_TAG)), job_id.clone(), blinding.clone(), count.value.clone()],
+		&[
+			FpVar::constant(tokenfactory_primitives::seal::result_tag()),
+			job_id.clone(),
+			blinding.clone(),
+			count.value.clone(),
+		],
 	)?];
 	for chunk in digits.chunks(DIGITS_PER_CHUNK) {
 		let mut input = vec![states[states.len() - 1].clone()];

@@ -15,56 +15,26 @@ use std::sync::OnceLock;
 
 use ark_crypto_primitives::sponge::{
 	constraints::CryptographicSpongeVar,
-	poseidon::{
-		constraints::PoseidonSpongeVar, find_poseidon_ark_and_mds, PoseidonConfig, PoseidonSponge,
-	},
-	CryptographicSponge,
+	poseidon::{constraints::PoseidonSpongeVar, PoseidonConfig},
 };
-use ark_ff::PrimeField;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+pub use tokenfactory_primitives::seal::poseidon::{
+	ALPHA, CAPACITY, FULL_ROUNDS, PARTIAL_ROUNDS, RATE,
+};
 
 use crate::Fr;
 
-/// Field elements absorbed per permutation.
-pub const RATE: usize = 8;
-/// Field elements of the state never output.
-pub const CAPACITY: usize = 1;
-/// The S-box exponent.
-pub const ALPHA: u64 = 5;
-/// Full rounds (half before, half after the partial rounds).
-pub const FULL_ROUNDS: usize = 8;
-/// Partial rounds.
-pub const PARTIAL_ROUNDS: usize = 63;
-
-/// The parameters, generated once per process.
+/// The parameters, generated once per process (by the runtime's own code, so that client and
+/// chain cannot drift apart).
 pub fn config() -> &'static PoseidonConfig<Fr> {
 	static CONFIG: OnceLock<PoseidonConfig<Fr>> = OnceLock::new();
-	CONFIG.get_or_init(|| {
-		let (ark, mds) = find_poseidon_ark_and_mds::<Fr>(
-			u64::from(Fr::MODULUS_BIT_SIZE),
-			RATE,
-			FULL_ROUNDS as u64,
-			PARTIAL_ROUNDS as u64,
-			0,
-		);
-		PoseidonConfig {
-			full_rounds: FULL_ROUNDS,
-			partial_rounds: PARTIAL_ROUNDS,
-			alpha: ALPHA,
-			ark,
-			mds,
-			rate: RATE,
-			capacity: CAPACITY,
-		}
-	})
+	CONFIG.get_or_init(tokenfactory_primitives::seal::poseidon_config)
 }
 
 /// `H(inputs)`: a fresh sponge absorbs `inputs` and squeezes one element.
 pub fn hash(inputs: &[Fr]) -> Fr {
-	let mut sponge = PoseidonSponge::new(config());
-	sponge.absorb(&inputs);
-	sponge.squeeze_field_elements::<Fr>(1).first().copied().unwrap_or_default()
+	tokenfactory_primitives::seal::poseidon_hash(config(), inputs)
 }
 
 /// Gadget twin of [`hash`].

@@ -106,7 +106,7 @@ pub fn open_reveal(
 	sealed: &[u8],
 ) -> Result<Vec<u64>, ZkError> {
 	let opening = secret.open(job_id, sealed)?;
-	if !opening.check(job_id, commitment) {
+	if !seal::check(&opening, job_id, commitment) {
 		return Err(ZkError::Malformed {
 			what: "sealed result",
 			reason: "it does not open to the proven commitment: the owner sealed something else"

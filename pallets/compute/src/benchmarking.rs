@@ -17,7 +17,7 @@ use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
 use tokenfactory_primitives::{
 	compute::{
-		DecryptorKey, FieldBytes, JobId, Payment, ResultCommitment, ResultStatement,
+		DecryptorKey, FieldBytes, JobId, Payment, RefundReason, ResultCommitment, ResultStatement,
 		RevealStatement, WorkerKey, WorkerKeyProof, WORKER_KEY_TYPE,
 	},
 	programs::{BoundedList, Program, Query},
@@ -373,6 +373,35 @@ mod benchmarks {
 			Pallet::<T>::on_reveal_deadline(id);
 		}
 		assert!(!AwaitingReveal::<T>::contains_key(id));
+	}
+
+	// The worst case: the seal opens (X25519, HKDF, ChaCha20-Poly1305) to the most digits an
+	// opening may carry, whose Poseidon commitment (the parameters generated, then 20 hashes)
+	// is not the proven one; the owner's bond pays.
+	#[benchmark]
+	fn complain() -> Result<(), BenchmarkError> {
+		use tokenfactory_primitives::seal;
+		let (id, _) = job::<T>(1, 1);
+		agree::<T>(id);
+		let secret = [9u8; 32];
+		let opening = seal::Opening {
+			digits: vec![3; seal::MAX_DIGITS],
+			blinding: seal::fr_from_bytes(&[1; 32]).ok_or("blinding")?,
+		};
+		let sealed = seal::seal(&seal::sealing_public(&secret), id, &opening, &[4; 32])
+			.map_err(|_| "seal")?;
+		let mut record = Jobs::<T>::get(id).ok_or("job")?;
+		record.consumer_key = seal::sealing_public(&secret);
+		Jobs::<T>::insert(id, record);
+		Pallet::<T>::do_reveal(id, [0; 32], sealed.try_into().map_err(|_| "sealed size")?)
+			.map_err(|_| "reveal")?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(funded::<T>("anyone", 0)), id, secret);
+		assert!(Jobs::<T>::get(id).is_some_and(|job| matches!(
+			job.status,
+			JobStatus::Refunded { reason: RefundReason::SealRefuted }
+		)));
+		Ok(())
 	}
 
 	#[benchmark]

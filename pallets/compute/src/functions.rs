@@ -197,7 +197,7 @@ impl<T: Config> Pallet<T> {
 	/// # Errors
 	///
 	/// [`Error::UnknownDataset`], [`Error::DatasetNotActive`], [`Error::ProgramNotAllowed`],
-	/// [`Error::DatasetHasNoOwner`], [`Error::TooManyPredicates`], [`Error::NoDecryptor`],
+	/// [`Error::DatasetHasNoOwner`], [`Error::OwnerBondTooLow`], [`Error::TooManyPredicates`], [`Error::NoDecryptor`],
 	/// [`Error::InvalidQuery`], [`Error::NoCircuitForResult`].
 	#[allow(clippy::type_complexity)]
 	pub fn prepare_job(
@@ -212,6 +212,7 @@ impl<T: Config> Pallet<T> {
 					JobRefusal::NotActive => Error::<T>::DatasetNotActive,
 					JobRefusal::ProgramNotAllowed => Error::<T>::ProgramNotAllowed,
 					JobRefusal::NoOwner => Error::<T>::DatasetHasNoOwner,
+					JobRefusal::OwnerBondTooLow => Error::<T>::OwnerBondTooLow,
 				},
 			)?;
 		if let Some(max) = terms.max_predicates {
@@ -847,7 +848,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		AwaitingReveal::<T>::remove(job);
-		T::Catalog::job_finished(record.dataset);
+		// The dataset (and its key set's bond) stays until the complaint window closes at the
+		// job's prune: `job_finished` is called there.
 		Self::deposit_event(Event::ResultRevealed {
 			job,
 			consumer: record.consumer.clone(),
@@ -1029,13 +1031,66 @@ impl<T: Config> Pallet<T> {
 		Jobs::<T>::insert(job, record);
 	}
 
-	/// The reveal deadline: a job still awaiting its reveal is refunded.
+	/// The reveal deadline: a job still awaiting its reveal is refunded, and the owner pays
+	/// the reveal penalty to the consumer out of its key set's bond.
 	pub(crate) fn on_reveal_deadline(job: JobId) {
 		let Some(mut record) = Jobs::<T>::get(job) else { return };
 		if matches!(record.status, JobStatus::AwaitingReveal { .. }) {
 			Self::refund(job, &mut record, RefundReason::RevealTimeout);
+			Self::penalize_owner(
+				job,
+				&record,
+				T::RevealPenalty::get(),
+				RefundReason::RevealTimeout,
+			);
 			Jobs::<T>::insert(job, record);
 		}
+	}
+
+	/// Pays `amount` (as much as the bond holds) of the job's key-set bond to its consumer.
+	fn penalize_owner(job: JobId, record: &Job<T>, amount: BalanceOf<T>, reason: RefundReason) {
+		let paid = T::Catalog::slash_bond(record.key_set, amount, &record.consumer);
+		log::warn!(
+			target: LOG_TARGET,
+			"job {job}: the owner's decryptor failed ({reason:?}); {paid:?} of key set {}'s bond to the consumer",
+			record.key_set
+		);
+		Self::deposit_event(Event::OwnerPenalized {
+			job,
+			key_set: record.key_set,
+			consumer: record.consumer.clone(),
+			amount: paid,
+			reason,
+		});
+	}
+
+	/// Decides a consumer's complaint about the seal of a revealed job (see
+	/// [`Pallet::complain`]).
+	///
+	/// # Errors
+	///
+	/// [`Error::UnknownJob`], [`Error::NotRevealed`], [`Error::WrongSealingSecret`],
+	/// [`Error::SealIsValid`].
+	pub fn do_complain(job: JobId, sealing_secret: [u8; 32]) -> DispatchResult {
+		use tokenfactory_primitives::seal;
+		let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::UnknownJob)?;
+		let JobStatus::Revealed { result_commitment, sealed, .. } = &record.status else {
+			return Err(Error::<T>::NotRevealed.into());
+		};
+		// The cheap check first: only the holder of the job's consumer key can complain.
+		ensure!(
+			seal::sealing_public(&sealing_secret) == record.consumer_key,
+			Error::<T>::WrongSealingSecret
+		);
+		let valid = seal::open(&sealing_secret, job, sealed)
+			.is_ok_and(|opening| opening.matches(&seal::poseidon_config(), job, result_commitment));
+		ensure!(!valid, Error::<T>::SealIsValid);
+		// The owner is at fault; the workers computed what was asked and keep their pay.
+		let compensation = record.price.saturating_add(T::RevealPenalty::get());
+		Self::penalize_owner(job, &record, compensation, RefundReason::SealRefuted);
+		record.status = JobStatus::Refunded { reason: RefundReason::SealRefuted };
+		Jobs::<T>::insert(job, record);
+		Ok(())
 	}
 
 	/// The retention period is over: anything still open is closed (refunded, slashed), then
@@ -1051,6 +1106,11 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::close_result_phase(job, &mut record);
 		AwaitingReveal::<T>::remove(job);
+		if !matches!(record.status, JobStatus::Refunded { reason } if reason != RefundReason::SealRefuted)
+		{
+			// Revealed (or refunded on a complaint): its complaint window is over now.
+			T::Catalog::job_finished(record.dataset);
+		}
 		Self::deposit_event(Event::JobPruned { job });
 	}
 

@@ -133,14 +133,14 @@ pub mod pallet {
 			DecryptionVerifier, DecryptorSignature, FieldBytes, JobId, SealingKey, WorkerKey,
 			WorkerSignature,
 		},
-		datasets::{DataCatalog, DatasetId},
+		datasets::{DataCatalog, DatasetId, KeySetId},
 		programs::Query,
 		revenue::RevenueSink,
 		voucher::ChannelCharger,
 	};
 
 	/// The in-code storage version.
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// The compute pallet.
 	#[pallet::pallet]
@@ -231,9 +231,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type RevealTimeout: Get<BlockNumberFor<Self>>;
 
-		/// Blocks a finished job stays readable after its result deadline.
+		/// Blocks a finished job stays readable after its result deadline: also the consumer's
+		/// window to complain about a seal that does not open to the proven result.
 		#[pallet::constant]
 		type JobRetention: Get<BlockNumberFor<Self>>;
+
+		/// What a failed reveal costs the owner, out of its key set's bond, on top of the
+		/// consumer's refund: paid to the consumer when a job misses its reveal deadline, and
+		/// when a consumer shows that a seal does not open to the proven result.
+		#[pallet::constant]
+		type RevealPenalty: Get<BalanceOf<Self>>;
 
 		/// The most workers one job can be assigned (the replication factor's bound).
 		#[pallet::constant]
@@ -543,6 +550,21 @@ pub mod pallet {
 			/// Why.
 			reason: tokenfactory_primitives::compute::RefundReason,
 		},
+		/// The owner's decryptor failed a job (`reason`: the reveal deadline passed, or the
+		/// seal did not open to the proven result); `amount` of its key set's bond went to the
+		/// consumer.
+		OwnerPenalized {
+			/// The job.
+			job: JobId,
+			/// The key set whose bond paid.
+			key_set: KeySetId,
+			/// The consumer, who was paid.
+			consumer: T::AccountId,
+			/// Paid out of the bond (less than asked only if the bond ran out).
+			amount: BalanceOf<T>,
+			/// Why.
+			reason: tokenfactory_primitives::compute::RefundReason,
+		},
 		/// A finished job's record was removed after its retention period.
 		JobPruned {
 			/// The job.
@@ -655,6 +677,17 @@ pub mod pallet {
 		NotCommitted,
 		/// The digest, blob and salt do not open the worker's commitment.
 		CommitmentMismatch,
+		/// The job has not been revealed (or a complaint already refunded it): there is no seal
+		/// to complain about.
+		NotRevealed,
+		/// The secret is not the one of the job's consumer key.
+		WrongSealingSecret,
+		/// The seal opens with the secret, to the result the proof commits to: the owner did
+		/// its duty and the complaint is refused.
+		SealIsValid,
+		/// The bond of the dataset's key set is below the minimum (spent on failed reveals and
+		/// not topped up, or never posted): nothing would stand behind the answer.
+		OwnerBondTooLow,
 	}
 
 	#[pallet::hooks]
@@ -686,6 +719,7 @@ pub mod pallet {
 			assert!(!T::UnbondingDelay::get().is_zero(), "UnbondingDelay must be positive");
 			assert!(T::MaxOpenJobsPerWorker::get() > 0, "a worker must take at least one job");
 			assert!(!T::OpenTimeout::get().is_zero(), "OpenTimeout must be positive");
+			assert!(!T::RevealPenalty::get().is_zero(), "a failed reveal must cost the owner");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -868,6 +902,24 @@ pub mod pallet {
 			ensure_authorized(origin)?;
 			let _ = signature;
 			Self::do_commit_result(job, worker, commitment)
+		}
+
+		/// A consumer shows that the seal of its revealed `job` does not open, or opens to
+		/// something the proven result commitment does not commit to, by publishing the job's
+		/// sealing secret (the X25519 secret of the job's consumer key: one key per job, so
+		/// nothing else is revealed). The chain opens the seal itself; if the owner is at
+		/// fault, the consumer gets the price and the reveal penalty out of the owner's key-set
+		/// bond. Anyone may submit it (the money goes to the job's consumer), until the job is
+		/// pruned.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::complain())]
+		pub fn complain(
+			origin: OriginFor<T>,
+			job: JobId,
+			sealing_secret: [u8; 32],
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_complain(job, sealing_secret)
 		}
 	}
 

@@ -203,3 +203,51 @@ pub mod v2 {
 		<T as polkadot_sdk::frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 to 3: a revealed job keeps its dataset (and so its key set's bond) until it is
+/// pruned, the end of the consumer's window to complain about the seal. Version 2 released the
+/// dataset at the reveal; the jobs revealed before the upgrade count as running again, so that
+/// their prune releases them once.
+pub mod v3 {
+	use crate::{pallet::*, JobStatus};
+	#[cfg(feature = "try-runtime")]
+	use alloc::vec::Vec;
+	use polkadot_sdk::frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+	use tokenfactory_primitives::datasets::DataCatalog;
+
+	/// The migration's body; run it only through [`MigrateV2ToV3`].
+	pub struct InnerMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut jobs = 0u64;
+			let mut revealed = 0u64;
+			for job in Jobs::<T>::iter_values() {
+				jobs = jobs.saturating_add(1);
+				if matches!(job.status, JobStatus::Revealed { .. }) {
+					revealed = revealed.saturating_add(1);
+					T::Catalog::job_started(job.dataset);
+				}
+			}
+			T::DbWeight::get().reads_writes(jobs.saturating_add(revealed), revealed)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: Vec<u8>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// Runs [`InnerMigrateV2ToV3`] once, when the stored version is 2, and sets it to 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		InnerMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as polkadot_sdk::frame_system::Config>::DbWeight,
+	>;
+}

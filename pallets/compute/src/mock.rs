@@ -162,6 +162,7 @@ impl pallet_compute::Config for Test {
 	type OpenTimeout = ConstU64<OPEN_TIMEOUT>;
 	type RevealTimeout = ConstU64<REVEAL_TIMEOUT>;
 	type JobRetention = ConstU64<RETENTION>;
+	type RevealPenalty = ConstU128<REVEAL_PENALTY>;
 	type MaxReplicas = ConstU32<5>;
 	type MaxWorkers = ConstU32<8>;
 	type MaxDeadlinesPerBlock = ConstU32<MAX_DEADLINES>;
@@ -229,6 +230,20 @@ thread_local! {
 	static DECRYPTOR: RefCell<Option<DecryptorKey>> = const { RefCell::new(None) };
 	static DATASETS: RefCell<BTreeMap<DatasetId, MockDataset>> = const { RefCell::new(BTreeMap::new()) };
 	static CLASSES: RefCell<BTreeMap<u32, Balance>> = const { RefCell::new(BTreeMap::new()) };
+	static BOND: core::cell::Cell<Balance> = const { core::cell::Cell::new(INITIAL_BOND) };
+}
+
+/// The least bond with which the mock key set's datasets take jobs.
+pub const KEY_SET_BOND: Balance = 5_000;
+/// The bond the mock key set starts with: ten times the minimum, so that tests with many
+/// missed reveals keep taking jobs.
+pub const INITIAL_BOND: Balance = 50_000;
+/// What a failed reveal costs the owner on top of the refund.
+pub const REVEAL_PENALTY: Balance = 300;
+/// The account the mock key set's bond sits in (as free balance: the mock has no registry
+/// hold).
+pub fn bond_vault() -> AccountId {
+	AccountId32::new([0xbb; 32])
 }
 
 /// The key set of every mock dataset.
@@ -261,6 +276,16 @@ impl MockCatalog {
 		});
 	}
 
+	/// The mock key set's bond left.
+	pub fn bond() -> Balance {
+		BOND.with(|bond| bond.get())
+	}
+
+	/// Sets the mock key set's bond (moving nothing: for refusal tests).
+	pub fn set_bond(amount: Balance) {
+		BOND.with(|bond| bond.set(amount));
+	}
+
 	pub fn get(id: DatasetId) -> MockDataset {
 		DATASETS.with(|datasets| datasets.borrow().get(&id).cloned()).expect("mock dataset")
 	}
@@ -283,6 +308,9 @@ impl DataCatalog<AccountId, Balance, u32> for MockCatalog {
 		if !record.programs.contains(&program) {
 			return Err(JobRefusal::ProgramNotAllowed);
 		}
+		if Self::bond() < KEY_SET_BOND {
+			return Err(JobRefusal::OwnerBondTooLow);
+		}
 		Ok(JobTerms {
 			owner: record.owner,
 			revenue: record.revenue,
@@ -301,6 +329,20 @@ impl DataCatalog<AccountId, Balance, u32> for MockCatalog {
 			return None;
 		}
 		DECRYPTOR.with(|decryptor| *decryptor.borrow())
+	}
+
+	fn slash_bond(key_set: u32, amount: Balance, to: &AccountId) -> Balance {
+		use frame_support::traits::tokens::Preservation;
+		if key_set != KEY_SET {
+			return 0;
+		}
+		let paid = amount.min(Self::bond());
+		if paid > 0 {
+			Balances::transfer(&bond_vault(), to, paid, Preservation::Expendable)
+				.expect("the vault holds the bond");
+			Self::set_bond(Self::bond() - paid);
+		}
+		paid
 	}
 
 	fn job_started(dataset: DatasetId) {
@@ -509,7 +551,11 @@ pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
 		balances: funded
 			.iter()
 			.map(|name| (account(name), INITIAL_BALANCE))
-			.chain([(TreasuryAccount::get(), INITIAL_BALANCE), (dividend_pool(), INITIAL_BALANCE)])
+			.chain([
+				(TreasuryAccount::get(), INITIAL_BALANCE),
+				(dividend_pool(), INITIAL_BALANCE),
+				(bond_vault(), INITIAL_BOND),
+			])
 			.collect(),
 		..Default::default()
 	}
@@ -527,6 +573,7 @@ pub fn new_test_ext_with(k: u32, workers: &[&str]) -> sp_io::TestExternalities {
 	.expect("compute");
 	DATASETS.with(|datasets| datasets.borrow_mut().clear());
 	CLASSES.with(|classes| classes.borrow_mut().clear());
+	MockCatalog::set_bond(INITIAL_BOND);
 	MockCatalog::set_decryptor(Some(decryptor_pair().public()));
 	MockCatalog::insert(0, default_dataset());
 	let mut ext = sp_io::TestExternalities::new(storage);
@@ -581,7 +628,7 @@ pub fn submit_default_job() -> JobId {
 		0,
 		mean_query(),
 		tokenfactory_primitives::compute::Payment::FreeBalance,
-		CONSUMER_KEY,
+		consumer_key(),
 	));
 	id
 }
@@ -748,8 +795,13 @@ pub fn statement(job: JobId, digest: FieldBytes, commitment: FieldBytes) -> Decr
 	}
 }
 
-/// The consumer key every default job is sealed to.
-pub const CONSUMER_KEY: SealingKey = [7; 32];
+/// The secret of the consumer's sealing key (what a complaint publishes).
+pub const CONSUMER_SECRET: [u8; 32] = [7; 32];
+
+/// The consumer's sealing key of every test job.
+pub fn consumer_key() -> SealingKey {
+	tokenfactory_primitives::seal::sealing_public(&CONSUMER_SECRET)
+}
 
 /// `signer`'s signature of a reveal of `job` with `commitment`, `sealed` and `proof`, sealed
 /// to `consumer_key`.
@@ -783,7 +835,7 @@ pub fn reveal_call(
 	let commitment = [42; 32];
 	let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
 	let signature =
-		sign_reveal(&decryptor_pair(), job, commitment, signed_sealed, &proof, CONSUMER_KEY);
+		sign_reveal(&decryptor_pair(), job, commitment, signed_sealed, &proof, consumer_key());
 	pallet_compute::Call::<Test>::reveal {
 		job,
 		result_commitment: commitment,

@@ -45,6 +45,8 @@ pub trait WeightInfo {
 	fn on_reveal_deadline() -> Weight;
 	/// Forgetting a job.
 	fn prune_job() -> Weight;
+	/// A consumer's complaint about a seal, in its worst case.
+	fn complain() -> Weight;
 }
 
 /// Storage accesses only (see the module doc).
@@ -103,5 +105,8 @@ impl WeightInfo for () {
 	}
 	fn prune_job() -> Weight {
 		RocksDbWeight::get().reads_writes(2, 3)
+	}
+	fn complain() -> Weight {
+		RocksDbWeight::get().reads_writes(4, 4)
 	}
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::pallet::{
-	Blobs, Datasets, KeySets, NextDatasetId, NextKeySetId, Pallet as DataRegistry,
+	Blobs, Datasets, KeySetBonds, KeySets, NextDatasetId, NextKeySetId, Pallet as DataRegistry,
 };
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
@@ -226,6 +226,16 @@ mod benchmarks {
 		let dataset = active::<T>(&owner, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), dataset, 7);
+	}
+
+	#[benchmark]
+	fn bond_key_set() {
+		let owner = funded::<T>("owner");
+		let key_set = ready_key_set::<T>(&owner, 3);
+		let before = KeySetBonds::<T>::get(key_set);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), key_set, T::KeySetBond::get());
+		assert!(KeySetBonds::<T>::get(key_set) > before);
 	}
 
 	#[benchmark]

@@ -9,7 +9,7 @@ use frame_support::{
 	ensure,
 	traits::{
 		fungible::MutateHold,
-		tokens::{nonfungibles_v2, Precision},
+		tokens::{nonfungibles_v2, Fortitude, Precision, Restriction},
 		Get,
 	},
 	BoundedVec,
@@ -65,12 +65,37 @@ impl<T: Config> Pallet<T> {
 		};
 		record.deposit = Self::deposit_for(record.encoded_size(), blob_count)?;
 		T::Currency::hold(&HoldReason::KeySetDeposit.into(), &owner, record.deposit)?;
+		let bond = T::KeySetBond::get();
+		T::Currency::hold(&HoldReason::KeySetBond.into(), &owner, bond)?;
+		KeySetBonds::<T>::insert(key_set, bond);
 
 		Self::insert_manifest(BlobTarget::KeySet(key_set), &blobs);
 		NextKeySetId::<T>::put(next);
 		KeySets::<T>::insert(key_set, record);
 		Self::deposit_event(Event::KeySetRegistered { key_set, owner, blobs: blob_count });
+		Self::deposit_event(Event::KeySetBonded { key_set, amount: bond, bond });
 		Ok(key_set)
+	}
+
+	/// Adds `amount` to the bond of `owner`'s `key_set`.
+	///
+	/// # Errors
+	/// [`Error::ZeroBond`], [`Error::UnknownKeySet`], [`Error::NotKeySetOwner`],
+	/// [`Error::Overflow`], or the currency's error.
+	pub fn do_bond_key_set(
+		owner: T::AccountId,
+		key_set: KeySetId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroBond);
+		let record = KeySets::<T>::get(key_set).ok_or(Error::<T>::UnknownKeySet)?;
+		ensure!(record.owner == owner, Error::<T>::NotKeySetOwner);
+		let bond =
+			KeySetBonds::<T>::get(key_set).checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		T::Currency::hold(&HoldReason::KeySetBond.into(), &owner, amount)?;
+		KeySetBonds::<T>::insert(key_set, bond);
+		Self::deposit_event(Event::KeySetBonded { key_set, amount, bond });
+		Ok(())
 	}
 
 	/// Sets the decryptor key of `owner`'s `key_set` (the key its reveals must be signed with).
@@ -103,6 +128,12 @@ impl<T: Config> Pallet<T> {
 			&HoldReason::KeySetDeposit.into(),
 			&owner,
 			record.deposit,
+			Precision::Exact,
+		)?;
+		T::Currency::release(
+			&HoldReason::KeySetBond.into(),
+			&owner,
+			KeySetBonds::<T>::take(key_set),
 			Precision::Exact,
 		)?;
 		Self::remove_manifest(BlobTarget::KeySet(key_set), record.blob_count);
@@ -563,6 +594,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut dataset_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut key_set_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut bond_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut datasets_per_key_set: BTreeMap<KeySetId, u32> = BTreeMap::new();
 		for (id, record) in Datasets::<T>::iter() {
 			ensure!(id < NextDatasetId::<T>::get(), "dataset id at or above NextDatasetId");
@@ -586,6 +618,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(users == record.datasets, "key set's dataset count is wrong");
 			ensure!(users == 0 || record.is_ready(), "datasets under a key set that is not ready");
 			*key_set_holds.entry(record.owner.clone()).or_default() += record.deposit;
+			*bond_holds.entry(record.owner.clone()).or_default() += KeySetBonds::<T>::get(id);
+		}
+		for (id, _) in KeySetBonds::<T>::iter() {
+			ensure!(KeySets::<T>::contains_key(id), "a bond of a missing key set");
 		}
 		ensure!(datasets_per_key_set.is_empty(), "a dataset refers to a missing key set");
 		for (who, total) in dataset_holds {
@@ -598,6 +634,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::KeySetDeposit.into(), &who) == total,
 				"key set deposit hold differs from the records"
+			);
+		}
+		for (who, total) in bond_holds {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::KeySetBond.into(), &who) == total,
+				"key set bond hold differs from the records"
 			);
 		}
 		Ok(())
@@ -624,6 +666,10 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 		let key_commitment = KeySets::<T>::get(record.key_set)
 			.map(|keys| keys.key_commitment)
 			.ok_or(JobRefusal::UnknownDataset)?;
+		// Nobody pays for an answer that nothing stands behind.
+		if KeySetBonds::<T>::get(record.key_set) < T::KeySetBond::get() {
+			return Err(JobRefusal::OwnerBondTooLow);
+		}
 		Ok(JobTerms {
 			owner,
 			revenue,
@@ -639,6 +685,36 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 
 	fn decryptor(key_set: KeySetId) -> Option<DecryptorKey> {
 		KeySets::<T>::get(key_set).and_then(|record| record.decryptor)
+	}
+
+	fn slash_bond(key_set: KeySetId, amount: BalanceOf<T>, to: &T::AccountId) -> BalanceOf<T> {
+		let Some(record) = KeySets::<T>::get(key_set) else { return Zero::zero() };
+		let bond = KeySetBonds::<T>::get(key_set);
+		let wanted = amount.min(bond);
+		if wanted.is_zero() {
+			return Zero::zero();
+		}
+		// Best effort: a bond can only have shrunk below its record through a slash of the
+		// whole hold elsewhere (nothing else touches this hold), and then less is paid.
+		let paid = T::Currency::transfer_on_hold(
+			&HoldReason::KeySetBond.into(),
+			&record.owner,
+			to,
+			wanted,
+			Precision::BestEffort,
+			Restriction::Free,
+			Fortitude::Force,
+		)
+		.unwrap_or_default();
+		let left = bond.saturating_sub(paid);
+		KeySetBonds::<T>::insert(key_set, left);
+		Self::deposit_event(Event::KeySetBondSlashed {
+			key_set,
+			to: to.clone(),
+			amount: paid,
+			bond: left,
+		});
+		paid
 	}
 
 	fn job_started(dataset: DatasetId) {

@@ -182,6 +182,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type DepositPerBlob: Get<BalanceOf<Self>>;
 
+		/// The bond a key set's owner (whose decryptor reveals every job on its datasets)
+		/// posts: held at registration, returned when the key set retires. A missed reveal or
+		/// a seal that does not open to the proven result is paid out of it to the consumer;
+		/// datasets under a key set whose bond is below this take no jobs until the owner tops
+		/// it up.
+		#[pallet::constant]
+		type KeySetBond: Get<BalanceOf<Self>>;
+
 		/// Blocks between retiring a dataset and being able to reap it.
 		#[pallet::constant]
 		type RetireGracePeriod: Get<BlockNumberFor<Self>>;
@@ -201,6 +209,8 @@ pub mod pallet {
 		DatasetDeposit,
 		/// The storage deposit of a key set.
 		KeySetDeposit,
+		/// The bond of a key set's owner, for its decryptor's duties.
+		KeySetBond,
 	}
 
 	/// The id the next key set gets.
@@ -214,6 +224,12 @@ pub mod pallet {
 	/// Registered key sets.
 	#[pallet::storage]
 	pub type KeySets<T: Config> = StorageMap<_, Twox64Concat, KeySetId, KeySet<T>>;
+
+	/// The bond each key set's owner has posted (held under [`HoldReason::KeySetBond`]). A
+	/// key set registered before bonds existed has none until its owner posts one.
+	#[pallet::storage]
+	pub type KeySetBonds<T: Config> =
+		StorageMap<_, Twox64Concat, KeySetId, BalanceOf<T>, ValueQuery>;
 
 	/// Registered datasets.
 	#[pallet::storage]
@@ -249,7 +265,27 @@ pub mod pallet {
 			/// The key set.
 			key_set: KeySetId,
 		},
-		/// A key set was retired and its deposit returned.
+		/// A key set's owner added to its bond.
+		KeySetBonded {
+			/// The key set.
+			key_set: KeySetId,
+			/// Added now.
+			amount: BalanceOf<T>,
+			/// The bond now.
+			bond: BalanceOf<T>,
+		},
+		/// Part of a key set's bond was paid to someone its decryptor failed.
+		KeySetBondSlashed {
+			/// The key set.
+			key_set: KeySetId,
+			/// Who was paid.
+			to: T::AccountId,
+			/// How much.
+			amount: BalanceOf<T>,
+			/// The bond left.
+			bond: BalanceOf<T>,
+		},
+		/// A key set was retired and its deposit and bond returned.
 		KeySetRetired {
 			/// The key set.
 			key_set: KeySetId,
@@ -406,6 +442,8 @@ pub mod pallet {
 		UnknownClass,
 		/// Ids are exhausted, or a counter or deposit would overflow.
 		Overflow,
+		/// A bond top-up of zero.
+		ZeroBond,
 	}
 
 	#[pallet::hooks]
@@ -423,6 +461,7 @@ pub mod pallet {
 				"the program catalogue addresses at most MAX_COLUMNS columns"
 			);
 			assert!(T::MaxPrograms::get() > 0, "MaxPrograms must be positive");
+			assert!(!T::KeySetBond::get().is_zero(), "KeySetBond must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -574,6 +613,20 @@ pub mod pallet {
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_set_decryptor(owner, key_set, decryptor)
+		}
+
+		/// Adds `amount` to the bond of the caller's `key_set` (after a slash, or for a key set
+		/// registered before bonds existed): its datasets take jobs while the bond is at least
+		/// `KeySetBond`.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::bond_key_set())]
+		pub fn bond_key_set(
+			origin: OriginFor<T>,
+			key_set: KeySetId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_bond_key_set(owner, key_set, amount)
 		}
 	}
 }

@@ -111,6 +111,7 @@ pub const DEPOSIT_BASE: Balance = 100;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 pub const DEPOSIT_PER_BLOB: Balance = 10;
 pub const GRACE: u64 = 5;
+pub const KEY_SET_BOND: Balance = 500;
 
 impl pallet_data_registry::Config for Test {
 	type Currency = Balances;
@@ -131,6 +132,7 @@ impl pallet_data_registry::Config for Test {
 	type DepositBase = ConstU128<DEPOSIT_BASE>;
 	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type DepositPerBlob = ConstU128<DEPOSIT_PER_BLOB>;
+	type KeySetBond = ConstU128<KEY_SET_BOND>;
 	type RetireGracePeriod = ConstU64<GRACE>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

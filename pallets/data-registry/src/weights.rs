@@ -39,6 +39,8 @@ pub trait WeightInfo {
 	fn retire() -> Weight;
 	/// `reap` with `b` blobs in the manifest.
 	fn reap(b: u32) -> Weight;
+	/// `bond_key_set`.
+	fn bond_key_set() -> Weight;
 }
 
 /// Storage accesses only, plus blake2 at about 1 ns per byte for uploads (see the module doc).
@@ -87,5 +89,8 @@ impl WeightInfo for () {
 		RocksDbWeight::get()
 			.reads_writes(8, 8)
 			.saturating_add(RocksDbWeight::get().writes(b.into()))
+	}
+	fn bond_key_set() -> Weight {
+		RocksDbWeight::get().reads_writes(4, 3)
 	}
 }

@@ -62,7 +62,13 @@ const MAX_VERIFYING_KEY_SIZE: u32 = 1024;
 /// Circuit shapes with a verifying key (six production shapes, room for two more).
 const MAX_CIRCUITS: u32 = 8;
 
+/// A failed reveal (the deadline missed, or a seal that does not open to the proven result)
+/// costs the owner five tokens of its key set's bond on top of the consumer's refund: half a
+/// worker slash, so that ten failures empty the key-set bond (the data registry's fifty tokens).
+const REVEAL_PENALTY: Balance = 5 * UNIT;
+
 parameter_types! {
+	pub const RevealPenalty: Balance = REVEAL_PENALTY;
 	pub const MinWorkerBond: Balance = MIN_WORKER_BOND;
 	pub const SlashAmount: Balance = SLASH_AMOUNT;
 	pub const UnbondingDelay: BlockNumber = UNBONDING_DELAY;
@@ -99,6 +105,7 @@ impl pallet_compute::Config for Runtime {
 	type OpenTimeout = OpenTimeout;
 	type RevealTimeout = RevealTimeout;
 	type JobRetention = JobRetention;
+	type RevealPenalty = RevealPenalty;
 	type MaxReplicas = ConstU32<MAX_REPLICAS>;
 	type MaxWorkers = ConstU32<MAX_WORKERS>;
 	type MaxDeadlinesPerBlock = ConstU32<MAX_DEADLINES_PER_BLOCK>;

@@ -1,6 +1,6 @@
 use crate::{
 	configs::ClassId, deposit, prod_or_fast, Balance, Balances, BlockNumber, Equity, Nfts, Runtime,
-	RuntimeHoldReason, DAYS,
+	RuntimeHoldReason, DAYS, UNIT,
 };
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32},
@@ -25,7 +25,13 @@ const MAX_PROGRAMS: u32 = 5;
 /// `fast-runtime`).
 const RETIRE_GRACE_PERIOD: BlockNumber = prod_or_fast!(7 * DAYS, 20);
 
+/// What a key set's owner stands behind its decryptor with: fifty tokens, ten failed reveals'
+/// penalties (the compute pallet's `RevealPenalty`). Below it the key set's datasets take no
+/// jobs until the owner tops it up.
+const KEY_SET_BOND: Balance = 50 * UNIT;
+
 parameter_types! {
+	pub const KeySetBond: Balance = KEY_SET_BOND;
 	pub const DepositBase: Balance = deposit(1, 0);
 	pub const DepositPerByte: Balance = deposit(0, 1);
 	/// A manifest entry is one storage item of about 42 bytes.
@@ -53,6 +59,7 @@ impl pallet_data_registry::Config for Runtime {
 	type DepositBase = DepositBase;
 	type DepositPerByte = DepositPerByte;
 	type DepositPerBlob = DepositPerBlob;
+	type KeySetBond = KeySetBond;
 	type RetireGracePeriod = RetireGracePeriod;
 	type WeightInfo = crate::weights::pallet_data_registry::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

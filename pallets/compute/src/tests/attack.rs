@@ -56,7 +56,7 @@ fn stranger_reveals_with_a_valid_proof_and_its_own_signature() {
 		let mut call = reveal_call(job, digest, &[1, 2, 3], &[1, 2, 3]);
 		if let crate::Call::reveal { signature, proof, .. } = &mut call {
 			*signature =
-				sign_reveal(&pair("other"), job, [42; 32], &[1, 2, 3], &proof[..], CONSUMER_KEY);
+				sign_reveal(&pair("other"), job, [42; 32], &[1, 2, 3], &proof[..], consumer_key());
 		}
 		assert_noop!(dispatch_authorized(call), refused(Error::<Test>::BadRevealSignature));
 		assert!(awaiting(job));
@@ -109,7 +109,7 @@ fn consumer_pays_for_a_dataset_nobody_can_reveal() {
 				0,
 				mean_query(),
 				Payment::FreeBalance,
-				CONSUMER_KEY
+				consumer_key()
 			),
 			Error::<Test>::NoDecryptor
 		);
@@ -205,10 +205,10 @@ fn pool_watcher_spends_a_voucher_on_their_own_query() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &consumer_key());
 		let attacker = RuntimeOrigin::signed(account("other"));
 		// Another query, or the attacker's own sealing key: the voucher pays for neither.
-		for (query, key) in [(count_query(), CONSUMER_KEY), (mean_query(), [9; 32])] {
+		for (query, key) in [(count_query(), consumer_key()), (mean_query(), [9; 32])] {
 			assert_noop!(
 				Compute::submit_job(
 					attacker.clone(),
@@ -227,11 +227,11 @@ fn pool_watcher_spends_a_voucher_on_their_own_query() {
 			0,
 			mean_query(),
 			Payment::Voucher { voucher, signature },
-			CONSUMER_KEY
+			consumer_key()
 		));
 		let job = Jobs::<Test>::get(0).expect("job");
 		assert_eq!(job.consumer, account("payer"));
-		assert_eq!(job.consumer_key, CONSUMER_KEY);
+		assert_eq!(job.consumer_key, consumer_key());
 		assert_eq!(job.payment, PaymentSource::Channel(channel));
 		run_to_block(result_deadline(1) + RETENTION);
 	});
@@ -242,14 +242,14 @@ fn replayer_submits_a_job_voucher_twice() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &consumer_key());
 		let submit = |signature| {
 			Compute::submit_job(
 				RuntimeOrigin::signed(account("other")),
 				0,
 				mean_query(),
 				Payment::Voucher { voucher, signature },
-				CONSUMER_KEY,
+				consumer_key(),
 			)
 		};
 		assert_ok!(submit(signature.clone()));
@@ -263,7 +263,7 @@ fn owner_raises_the_price_after_the_voucher_was_signed() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &consumer_key());
 		MockCatalog::update(0, |dataset| dataset.price = PRICE + 1);
 		assert_noop!(
 			Compute::submit_job(
@@ -271,7 +271,7 @@ fn owner_raises_the_price_after_the_voucher_was_signed() {
 				0,
 				mean_query(),
 				Payment::Voucher { voucher, signature },
-				CONSUMER_KEY
+				consumer_key()
 			),
 			pallet_payment_channels::Error::<Test>::PriceAboveVoucherMaximum
 		);
@@ -538,7 +538,7 @@ fn flooder_queues_more_jobs_than_a_worker_can_finish() {
 				0,
 				mean_query(),
 				Payment::FreeBalance,
-				CONSUMER_KEY
+				consumer_key()
 			),
 			Error::<Test>::WorkersBusy
 		);
@@ -566,4 +566,202 @@ fn flooder_gets_an_honest_worker_slashed_for_its_backlog() {
 		}
 		assert!(!compute_events().iter().any(|event| matches!(event, Event::WorkerSlashed { .. })));
 	});
+}
+
+// --- The owner's duties ------------------------------------------------------------------------
+
+mod owner {
+	use super::*;
+	use sp_runtime::DispatchResult;
+	use tokenfactory_primitives::{
+		compute::RefundReason,
+		seal::{self, Opening},
+	};
+
+	fn opening(last: u64) -> Opening {
+		Opening { digits: vec![1, 0, 3, last], blinding: seal::fr_from_bytes(&[9; 32]).unwrap() }
+	}
+
+	fn commitment_of(job: u64, opening: &Opening) -> [u8; 32] {
+		seal::fr_to_bytes(&seal::result_commitment(
+			&seal::poseidon_config(),
+			job,
+			&opening.digits,
+			&opening.blinding,
+		))
+	}
+
+	fn sealed(job: u64, opening: &Opening) -> Vec<u8> {
+		seal::seal(&consumer_key(), job, opening, &[5; 32]).unwrap()
+	}
+
+	/// The owner's decryptor reveals `job` (agreed on `result_of(1)`) with `commitment` proven
+	/// and `sealed` for the consumer.
+	fn reveal_with(job: u64, commitment: [u8; 32], sealed: &[u8]) -> DispatchResult {
+		let (digest, _) = result_of(1);
+		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
+		let signature =
+			sign_reveal(&decryptor_pair(), job, commitment, sealed, &proof, consumer_key());
+		dispatch_authorized(crate::Call::<Test>::reveal {
+			job,
+			result_commitment: commitment,
+			sealed: sealed.to_vec().try_into().unwrap(),
+			proof: proof.try_into().unwrap(),
+			signature,
+		})
+	}
+
+	fn complain(secret: [u8; 32]) -> DispatchResult {
+		Compute::complain(RuntimeOrigin::signed(account("other")), 0, secret)
+	}
+
+	fn penalized(amount: Balance, reason: RefundReason) -> bool {
+		compute_events().contains(&Event::OwnerPenalized {
+			job: 0,
+			key_set: KEY_SET,
+			consumer: consumer(),
+			amount,
+			reason,
+		})
+	}
+
+	#[test]
+	fn owner_misses_the_reveal_at_no_cost() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			let before = Balances::free_balance(consumer());
+			let Some(JobStatus::AwaitingReveal { reveal_deadline, .. }) =
+				Jobs::<Test>::get(job).map(|job| job.status)
+			else {
+				panic!("awaiting its reveal")
+			};
+			run_to_block(reveal_deadline);
+			// The escrow back, and the penalty out of the owner's bond.
+			assert_eq!(Balances::free_balance(consumer()), before + PRICE + REVEAL_PENALTY);
+			assert_eq!(MockCatalog::bond(), INITIAL_BOND - REVEAL_PENALTY);
+			assert!(penalized(REVEAL_PENALTY, RefundReason::RevealTimeout));
+		});
+	}
+
+	#[test]
+	fn owner_seals_garbage_and_keeps_the_payment() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			let honest = opening(2);
+			assert_ok!(reveal_with(
+				job,
+				commitment_of(job, &honest),
+				b"TFS1 nothing anyone can open"
+			));
+			let before = Balances::free_balance(consumer());
+			// The consumer publishes the job's sealing secret; anyone may carry it.
+			assert_ok!(complain(CONSUMER_SECRET));
+			assert_eq!(Balances::free_balance(consumer()), before + PRICE + REVEAL_PENALTY);
+			assert_eq!(MockCatalog::bond(), INITIAL_BOND - PRICE - REVEAL_PENALTY);
+			assert!(penalized(PRICE + REVEAL_PENALTY, RefundReason::SealRefuted));
+			assert!(matches!(
+				Jobs::<Test>::get(job).map(|job| job.status),
+				Some(JobStatus::Refunded { reason: RefundReason::SealRefuted })
+			));
+		});
+	}
+
+	#[test]
+	fn owner_seals_an_answer_the_proof_does_not_commit_to() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			// Proves the decryption of the agreed result, seals another value.
+			assert_ok!(reveal_with(
+				job,
+				commitment_of(job, &opening(2)),
+				&sealed(job, &opening(3))
+			));
+			let before = Balances::free_balance(consumer());
+			assert_ok!(complain(CONSUMER_SECRET));
+			assert_eq!(Balances::free_balance(consumer()), before + PRICE + REVEAL_PENALTY);
+		});
+	}
+
+	#[test]
+	fn consumer_complains_about_an_honest_seal() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			let honest = opening(2);
+			assert_ok!(reveal_with(job, commitment_of(job, &honest), &sealed(job, &honest)));
+			assert_noop!(complain(CONSUMER_SECRET), Error::<Test>::SealIsValid);
+			assert_eq!(MockCatalog::bond(), INITIAL_BOND);
+		});
+	}
+
+	#[test]
+	fn stranger_complains_with_another_key() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			assert_ok!(reveal_with(job, commitment_of(job, &opening(2)), b"TFS1 garbage"));
+			assert_noop!(complain([8; 32]), Error::<Test>::WrongSealingSecret);
+		});
+	}
+
+	#[test]
+	fn consumer_is_compensated_twice_for_one_bad_seal() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			assert_ok!(reveal_with(job, commitment_of(job, &opening(2)), b"TFS1 garbage"));
+			assert_ok!(complain(CONSUMER_SECRET));
+			assert_noop!(complain(CONSUMER_SECRET), Error::<Test>::NotRevealed);
+		});
+	}
+
+	#[test]
+	fn consumer_complains_before_the_reveal() {
+		build_and_execute(|| {
+			agreed_job();
+			assert_noop!(complain(CONSUMER_SECRET), Error::<Test>::NotRevealed);
+		});
+	}
+
+	#[test]
+	fn owner_reaps_the_dataset_before_the_consumer_can_complain() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			assert_ok!(reveal_with(job, commitment_of(job, &opening(2)), b"TFS1 garbage"));
+			// The dataset (and so the key set and its bond) cannot go while a complaint can come.
+			assert_eq!(MockCatalog::get(0).running_jobs, 1);
+			let prune = Jobs::<Test>::get(job).unwrap().result_deadline + RETENTION;
+			run_to_block(prune);
+			assert_eq!(MockCatalog::get(0).running_jobs, 0);
+			assert_noop!(complain(CONSUMER_SECRET), Error::<Test>::UnknownJob);
+		});
+	}
+
+	#[test]
+	fn owner_whose_bond_is_spent_keeps_selling() {
+		build_and_execute(|| {
+			MockCatalog::set_bond(KEY_SET_BOND - 1);
+			assert_noop!(
+				Compute::submit_job(
+					RuntimeOrigin::signed(consumer()),
+					0,
+					mean_query(),
+					Payment::FreeBalance,
+					consumer_key(),
+				),
+				Error::<Test>::OwnerBondTooLow
+			);
+		});
+	}
+
+	#[test]
+	fn a_bond_pays_out_no_more_than_it_holds() {
+		build_and_execute(|| {
+			let job = agreed_job();
+			assert_ok!(reveal_with(job, commitment_of(job, &opening(2)), b"TFS1 garbage"));
+			// Spent elsewhere down to less than the compensation (the vault keeps the rest).
+			MockCatalog::set_bond(100);
+			let before = Balances::free_balance(consumer());
+			assert_ok!(complain(CONSUMER_SECRET));
+			assert_eq!(Balances::free_balance(consumer()), before + 100);
+			assert!(penalized(100, RefundReason::SealRefuted));
+		});
+	}
 }

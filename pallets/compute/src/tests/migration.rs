@@ -103,3 +103,23 @@ fn v2_does_not_slash_again_a_minority_that_version_1_slashed() {
 		assert_eq!(bond, MIN_BOND * 2, "the reveal slashed the old minority a second time");
 	});
 }
+
+#[test]
+fn v3_keeps_a_job_revealed_before_the_upgrade_open_until_its_prune() {
+	build_and_execute(|| {
+		let job = submit_default_job();
+		all_agree(job, 1);
+		assert_ok!(reveal(job, result_of(1).0));
+		// Version 2 released the dataset at the reveal.
+		MockCatalog::update(0, |dataset| dataset.running_jobs = 0);
+		StorageVersion::new(2).put::<Compute>();
+
+		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Compute::on_chain_storage_version(), StorageVersion::new(3));
+		assert_eq!(MockCatalog::get(0).running_jobs, 1);
+		// The prune releases it once (the mock panics on a release below zero).
+		run_to_block(result_deadline(1) + RETENTION);
+		assert_eq!(MockCatalog::get(0).running_jobs, 0);
+	});
+}

@@ -208,13 +208,13 @@ fn a_decryptor_reveals_the_jobs_of_its_keys() {
 		assert_eq!(requests[0].results.len(), 3);
 		assert_eq!(requests[0].results[0].hash, sp_io::hashing::blake2_256(&blob));
 		assert_eq!(requests[0].circuit_blocks, 17);
-		assert_eq!(requests[0].consumer_key, [7; 32]);
+		assert_eq!(requests[0].consumer_key, consumer_key());
 
 		let commitment = [42; 32];
 		let proof = MockVerifier::proof_for(&statement(job, digest, commitment));
 		let sealed = vec![5; 40];
 		let signature =
-			sign_reveal(&decryptor_pair(), job, commitment, &sealed, &proof, CONSUMER_KEY).0;
+			sign_reveal(&decryptor_pair(), job, commitment, &sealed, &proof, consumer_key()).0;
 		assert_eq!(requests[0].dataset, 0);
 		assert_eq!(requests[0].query.min_cohort, 5);
 		executor.reveals.lock().expect("lock").insert(

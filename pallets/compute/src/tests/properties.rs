@@ -47,14 +47,14 @@ proptest! {
 					Step::Submit { by_voucher } => {
 						let payment = if by_voucher {
 							let (voucher, signature) = job_voucher(
-								&payer, channel, nonce + 1, PRICE, 0, &mean_query(), &CONSUMER_KEY,
+								&payer, channel, nonce + 1, PRICE, 0, &mean_query(), &consumer_key(),
 							);
 							Payment::Voucher { voucher, signature }
 						} else {
 							Payment::FreeBalance
 						};
 						let submitted = Compute::submit_job(
-							RuntimeOrigin::signed(consumer()), 0, mean_query(), payment, CONSUMER_KEY,
+							RuntimeOrigin::signed(consumer()), 0, mean_query(), payment, consumer_key(),
 						);
 						if submitted.is_ok() {
 							jobs += 1;

@@ -14,7 +14,7 @@ fn escrow_of(who: &AccountId) -> Balance {
 }
 
 fn submit(query: Query, payment: crate::PaymentOf<Test>) -> sp_runtime::DispatchResult {
-	Compute::submit_job(RuntimeOrigin::signed(consumer()), 0, query, payment, [7; 32])
+	Compute::submit_job(RuntimeOrigin::signed(consumer()), 0, query, payment, consumer_key())
 }
 
 #[test]
@@ -85,7 +85,7 @@ fn a_job_paid_by_voucher_charges_the_price_to_the_channel() {
 		let owner_before = Balances::free_balance(owner());
 		// The payer allows up to PRICE + 300; the job costs PRICE.
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE + 300, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE + 300, 0, &mean_query(), &consumer_key());
 		assert_ok!(submit(mean_query(), Payment::Voucher { voucher, signature }));
 		let record = Jobs::<Test>::get(0).expect("job");
 		assert_eq!(record.consumer, account("payer"));
@@ -102,7 +102,7 @@ fn a_voucher_below_the_price_is_refused() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE - 1, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE - 1, 0, &mean_query(), &consumer_key());
 		assert_noop!(
 			submit(mean_query(), Payment::Voucher { voucher, signature }),
 			pallet_payment_channels::Error::<Test>::PriceAboveVoucherMaximum
@@ -116,7 +116,7 @@ fn a_voucher_the_channel_refuses_changes_nothing() {
 		let (_, channel) = open_channel(10_000);
 		// Signed by someone other than the payer.
 		let (voucher, signature) =
-			job_voucher(&pair("other"), channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&pair("other"), channel, 1, PRICE, 0, &mean_query(), &consumer_key());
 		assert!(submit(mean_query(), Payment::Voucher { voucher, signature }).is_err());
 		assert!(Jobs::<Test>::get(0).is_none());
 		assert_eq!(escrow_of(&account("payer")), 0);

@@ -89,7 +89,8 @@ fn no_reveal_by_the_deadline_refunds_the_consumer() {
 			Some(JobStatus::Refunded { reason: RefundReason::RevealTimeout })
 		);
 		assert!(!AwaitingReveal::<Test>::contains_key(job));
-		assert_eq!(Balances::free_balance(consumer()), before);
+		// The price back, and the penalty out of the owner's bond on top.
+		assert_eq!(Balances::free_balance(consumer()), before + REVEAL_PENALTY);
 		assert_eq!(Balances::balance_on_hold(&crate::HoldReason::JobEscrow.into(), &consumer()), 0);
 		// The workers did their part: nobody is slashed.
 		for worker in WORKERS {
@@ -103,13 +104,13 @@ fn a_voucher_paid_job_is_refunded_into_its_channel() {
 	build_and_execute(|| {
 		let (payer, channel) = open_channel(10_000);
 		let (voucher, signature) =
-			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &CONSUMER_KEY);
+			job_voucher(&payer, channel, 1, PRICE, 0, &mean_query(), &consumer_key());
 		assert_ok!(Compute::submit_job(
 			RuntimeOrigin::signed(consumer()),
 			0,
 			mean_query(),
 			tokenfactory_primitives::compute::Payment::Voucher { voucher, signature },
-			CONSUMER_KEY
+			consumer_key()
 		));
 		run_to_block(result_deadline(1));
 		let channel = pallet_payment_channels::Channels::<Test>::get(channel).expect("channel");

@@ -28,7 +28,10 @@ fn register_key_set_holds_a_deposit_scaled_by_its_manifest() {
 		assert_eq!(NextKeySetId::<Test>::get(), 1);
 		assert_eq!(
 			registry_events(),
-			vec![Event::KeySetRegistered { key_set: 0, owner: hospital(), blobs: 4 }]
+			vec![
+				Event::KeySetRegistered { key_set: 0, owner: hospital(), blobs: 4 },
+				Event::KeySetBonded { key_set: 0, amount: KEY_SET_BOND, bond: KEY_SET_BOND },
+			]
 		);
 	});
 }

@@ -1,6 +1,7 @@
 //! Tests, one file per call or feature. Each runs in [`crate::mock::build_and_execute`], which
 //! checks the pallet's invariants (`do_try_state`) afterwards.
 
+mod bonds;
 mod catalog;
 mod key_sets;
 mod limits;

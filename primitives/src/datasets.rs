@@ -230,8 +230,8 @@ pub enum JobRefusal {
 	ProgramNotAllowed,
 	/// The dataset's NFT no longer exists (it was burnt outside the registry).
 	NoOwner,
-	/// The bond of the dataset's key set is below the runtime's minimum (spent on a failed
-	/// reveal and not topped up, or never posted).
+	/// What is left of the bond of the dataset's key set, once the running jobs' reservations
+	/// are set aside, cannot back another job (its price and the reveal penalty).
 	OwnerBondTooLow,
 }
 
@@ -259,8 +259,21 @@ pub trait DataCatalog<AccountId, Balance, ClassId> {
 		program: ProgramKind,
 	) -> Result<JobTerms<AccountId, Balance, ClassId>, JobRefusal>;
 
-	/// Pays up to `amount` of `key_set`'s bond to `to` (a consumer its decryptor failed);
-	/// returns what was paid (less when the bond is smaller).
+	/// Sets `amount` of `key_set`'s bond aside for one job (what the job's consumer may be owed:
+	/// its price and the reveal penalty), so that every running job stays backed whatever
+	/// happens to the others.
+	///
+	/// # Errors
+	///
+	/// [`JobRefusal::OwnerBondTooLow`] if the bond less its reservations is below `amount`.
+	fn reserve_bond(key_set: KeySetId, amount: Balance) -> Result<(), JobRefusal>;
+
+	/// Gives back a reservation of `amount` made by [`Self::reserve_bond`].
+	fn release_bond(key_set: KeySetId, amount: Balance);
+
+	/// Pays up to `amount` of `key_set`'s bond to `to` (a consumer its decryptor failed; the
+	/// caller pays out of that job's reservation, then releases it); returns what was paid
+	/// (less only when the bond is smaller).
 	fn slash_bond(key_set: KeySetId, amount: Balance, to: &AccountId) -> Balance;
 
 	/// A job on `dataset` started: the dataset cannot be reaped until it finishes.

@@ -181,9 +181,11 @@ pub async fn call(
 		quote.min_cohort
 	));
 	// A fresh sealing key for this job only: a complaint publishes its secret, which then
-	// reveals this answer and nothing else.
+	// reveals this answer and nothing else. Saved before the job is submitted, so that a
+	// crash or a timeout does not lose the answer or the right to complain.
 	let sealing = tokenfactory_zk::seal::SealingSecret::random(&mut rand::rngs::OsRng);
 	let consumer_key = sealing.public();
+	save_sealing_secret(&sealing)?;
 	let payment = match pay {
 		PayWith::Balance => Payment::FreeBalance,
 		PayWith::Channel(id) => {
@@ -305,11 +307,12 @@ pub async fn call(
 				"job {job}: the sealed answer does not open to the proven result ({error}); complaining on chain"
 			));
 			let secret = sealing.secret();
-			let outcome = match complain(chain, wallet, job, secret).await {
+			let outcome = match complain(chain, wallet, job, Some(secret)).await {
 				Ok(report) => format!("the chain upheld the complaint: {}", report.summary()),
 				Err(complaint) => format!(
-					"the complaint failed ({complaint:#}); retry with `tokenfactory complain {job} 0x{}`",
-					hex::encode(secret)
+					"the complaint failed ({complaint:#}); retry with `tokenfactory complain {job}` \
+					 (the job's sealing key is saved under {})",
+					sealing_dir().display()
 				),
 			};
 			return Err(fail(
@@ -344,7 +347,45 @@ pub async fn call(
 		.took(started.elapsed()))
 }
 
-/// `complain JOB SECRET`: shows the chain that the seal of `job` does not open to its proven
+/// Where `call` keeps the secret of each job's sealing key, named by its public key.
+pub fn sealing_dir() -> std::path::PathBuf {
+	let base = std::env::var_os("XDG_DATA_HOME")
+		.map(std::path::PathBuf::from)
+		.or_else(|| {
+			std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".local/share"))
+		})
+		.unwrap_or_else(std::env::temp_dir);
+	base.join("tokenfactory").join("sealing-keys")
+}
+
+fn save_sealing_secret(sealing: &tokenfactory_zk::seal::SealingSecret) -> Result<()> {
+	use std::io::Write;
+	use std::os::unix::fs::OpenOptionsExt;
+	let dir = sealing_dir();
+	std::fs::create_dir_all(&dir)
+		.map_err(|error| anyhow!("cannot create {}: {error}", dir.display()))?;
+	let path = dir.join(hex::encode(sealing.public()));
+	let mut file =
+		std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(
+			|error| anyhow!("cannot save the sealing key to {}: {error}", path.display()),
+		)?;
+	file.write_all(hex::encode(sealing.secret()).as_bytes())
+		.map_err(|error| anyhow!("cannot save the sealing key to {}: {error}", path.display()))
+}
+
+fn load_sealing_secret(public: &[u8; 32]) -> Result<[u8; 32]> {
+	let path = sealing_dir().join(hex::encode(public));
+	let text = std::fs::read_to_string(&path).map_err(|error| {
+		fail(
+			Failure::Input,
+			anyhow!("no saved sealing key for this job at {}: {error}", path.display()),
+		)
+	})?;
+	let bytes = hex::decode(text.trim()).map_err(|error| anyhow!("{}: {error}", path.display()))?;
+	bytes.try_into().map_err(|_| anyhow!("{}: not a 32-byte key", path.display()))
+}
+
+/// `complain JOB [SECRET]`: shows the chain that the seal of `job` does not open to its proven
 /// result, by publishing the job's sealing secret; the owner's bond pays the price and the
 /// reveal penalty to the job's consumer.
 ///
@@ -355,8 +396,12 @@ pub async fn complain(
 	chain: &Chain,
 	wallet: &Wallet,
 	job: JobId,
-	sealing_secret: [u8; 32],
+	sealing_secret: Option<[u8; 32]>,
 ) -> Result<Report> {
+	let sealing_secret = match sealing_secret {
+		Some(secret) => secret,
+		None => load_sealing_secret(&job_record(chain, job).await?.consumer_key)?,
+	};
 	let included = chain
 		.submit(
 			&wallet.keypair,

@@ -113,10 +113,10 @@ enum Command {
 	Complain {
 		/// The job.
 		job: u64,
-		/// The job's sealing secret, 0x-hex of 32 bytes (printed by `call` if its own complaint
-		/// failed).
-		#[arg(value_parser = parse_secret)]
-		secret: [u8; 32],
+		/// The job's sealing secret, 0x-hex of 32 bytes (default: the one `call` saved for the
+		/// job's consumer key).
+		#[arg(long, value_parser = parse_secret)]
+		secret: Option<[u8; 32]>,
 	},
 	/// Jobs: the last twenty, or one.
 	Jobs {

@@ -270,6 +270,11 @@ impl<T: Config> Pallet<T> {
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let workers = Self::assign_workers(id)?;
+		// What the consumer may be owed if the owner fails it, set aside out of the owner's
+		// bond for the job's whole life: every running job stays backed.
+		let exposure = terms.price.saturating_add(T::RevealPenalty::get());
+		T::Catalog::reserve_bond(terms.key_set, exposure)
+			.map_err(|_| Error::<T>::OwnerBondTooLow)?;
 		let fee = T::JobFee::get();
 		if !fee.is_zero() {
 			T::Currency::transfer(&who, &T::Treasury::get(), fee, Preservation::Preserve)?;
@@ -364,6 +369,7 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		NextJobId::<T>::put(next);
+		BondReservations::<T>::insert(id, exposure);
 		T::Catalog::job_started(dataset);
 		Self::deposit_event(Event::JobSubmitted {
 			job: id,
@@ -965,6 +971,7 @@ impl<T: Config> Pallet<T> {
 		}
 		AwaitingReveal::<T>::remove(job);
 		T::Catalog::job_finished(record.dataset);
+		Self::release_reservation(job, record.key_set);
 		record.status = JobStatus::Refunded { reason };
 		Self::deposit_event(Event::JobRefunded {
 			job,
@@ -1047,6 +1054,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Gives the job's bond reservation back to its key set.
+	fn release_reservation(job: JobId, key_set: tokenfactory_primitives::datasets::KeySetId) {
+		if let Some(amount) = BondReservations::<T>::take(job) {
+			T::Catalog::release_bond(key_set, amount);
+		}
+	}
+
 	/// Pays `amount` (as much as the bond holds) of the job's key-set bond to its consumer.
 	fn penalize_owner(job: JobId, record: &Job<T>, amount: BalanceOf<T>, reason: RefundReason) {
 		let paid = T::Catalog::slash_bond(record.key_set, amount, &record.consumer);
@@ -1085,9 +1099,13 @@ impl<T: Config> Pallet<T> {
 		let valid = seal::open(&sealing_secret, job, sealed)
 			.is_ok_and(|opening| opening.matches(&seal::poseidon_config(), job, result_commitment));
 		ensure!(!valid, Error::<T>::SealIsValid);
-		// The owner is at fault; the workers computed what was asked and keep their pay.
-		let compensation = record.price.saturating_add(T::RevealPenalty::get());
+		// The owner is at fault; the workers computed what was asked and keep their pay. The
+		// consumer gets what the job set aside (a job from before reservations: the same
+		// amount, as far as the bond goes).
+		let compensation = BondReservations::<T>::get(job)
+			.unwrap_or_else(|| record.price.saturating_add(T::RevealPenalty::get()));
 		Self::penalize_owner(job, &record, compensation, RefundReason::SealRefuted);
+		Self::release_reservation(job, record.key_set);
 		record.status = JobStatus::Refunded { reason: RefundReason::SealRefuted };
 		Jobs::<T>::insert(job, record);
 		Ok(())
@@ -1098,11 +1116,14 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn prune(job: JobId) {
 		let Some(mut record) = Jobs::<T>::take(job) else { return };
 		if record.status.holds_escrow() {
-			let reason = match record.status {
-				JobStatus::Computing => RefundReason::ResultTimeout,
-				_ => RefundReason::RevealTimeout,
-			};
+			let awaiting = matches!(record.status, JobStatus::AwaitingReveal { .. });
+			let reason =
+				if awaiting { RefundReason::RevealTimeout } else { RefundReason::ResultTimeout };
 			Self::refund(job, &mut record, reason);
+			if awaiting {
+				// A reveal deadline that slid to the prune is still a missed reveal.
+				Self::penalize_owner(job, &record, T::RevealPenalty::get(), reason);
+			}
 		}
 		Self::close_result_phase(job, &mut record);
 		AwaitingReveal::<T>::remove(job);
@@ -1110,6 +1131,7 @@ impl<T: Config> Pallet<T> {
 		{
 			// Revealed (or refunded on a complaint): its complaint window is over now.
 			T::Catalog::job_finished(record.dataset);
+			Self::release_reservation(job, record.key_set);
 		}
 		Self::deposit_event(Event::JobPruned { job });
 	}
@@ -1208,6 +1230,13 @@ impl<T: Config> Pallet<T> {
 			for (job, kind) in entries {
 				scheduled.entry(job).or_default().push((block, kind));
 			}
+		}
+		for (id, _) in BondReservations::<T>::iter() {
+			ensure!(
+				Jobs::<T>::get(id)
+					.is_some_and(|job| !matches!(job.status, JobStatus::Refunded { .. })),
+				"a bond reservation outlives its job"
+			);
 		}
 		for (id, job) in Jobs::<T>::iter() {
 			let entries = scheduled.get(&id).map(Vec::as_slice).unwrap_or_default();

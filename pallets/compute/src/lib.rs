@@ -333,6 +333,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AwaitingReveal<T: Config> = StorageMap<_, Twox64Concat, JobId, ()>;
 
+	/// What each running job set aside of its key set's bond (its price and the reveal
+	/// penalty): what its consumer is paid if the owner fails it, released when the job ends
+	/// (a revealed job at its prune, after the complaint window).
+	#[pallet::storage]
+	pub type BondReservations<T: Config> = StorageMap<_, Twox64Concat, JobId, BalanceOf<T>>;
+
 	/// What happens at each block: result and reveal deadlines, and pruning.
 	#[pallet::storage]
 	pub type Deadlines<T: Config> = StorageMap<

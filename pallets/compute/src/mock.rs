@@ -233,10 +233,9 @@ thread_local! {
 	static BOND: core::cell::Cell<Balance> = const { core::cell::Cell::new(INITIAL_BOND) };
 }
 
-/// The least bond with which the mock key set's datasets take jobs.
-pub const KEY_SET_BOND: Balance = 5_000;
-/// The bond the mock key set starts with: ten times the minimum, so that tests with many
-/// missed reveals keep taking jobs.
+const RESERVED_KEY: &[u8] = b":mock:key-set-reserved";
+
+/// The bond the mock key set starts with: enough for many jobs at once.
 pub const INITIAL_BOND: Balance = 50_000;
 /// What a failed reveal costs the owner on top of the refund.
 pub const REVEAL_PENALTY: Balance = 300;
@@ -281,9 +280,19 @@ impl MockCatalog {
 		BOND.with(|bond| bond.get())
 	}
 
-	/// Sets the mock key set's bond (moving nothing: for refusal tests).
+	/// Sets the mock key set's bond (moving nothing: the vault keeps the rest).
 	pub fn set_bond(amount: Balance) {
 		BOND.with(|bond| bond.set(amount));
+	}
+
+	/// The part of the mock key set's bond its running jobs set aside (in storage, so that a
+	/// failed call rolls it back as it does the registry's).
+	pub fn reserved() -> Balance {
+		frame_support::storage::unhashed::get_or_default(RESERVED_KEY)
+	}
+
+	fn set_reserved(amount: Balance) {
+		frame_support::storage::unhashed::put(RESERVED_KEY, &amount);
 	}
 
 	pub fn get(id: DatasetId) -> MockDataset {
@@ -308,9 +317,6 @@ impl DataCatalog<AccountId, Balance, u32> for MockCatalog {
 		if !record.programs.contains(&program) {
 			return Err(JobRefusal::ProgramNotAllowed);
 		}
-		if Self::bond() < KEY_SET_BOND {
-			return Err(JobRefusal::OwnerBondTooLow);
-		}
 		Ok(JobTerms {
 			owner: record.owner,
 			revenue: record.revenue,
@@ -329,6 +335,20 @@ impl DataCatalog<AccountId, Balance, u32> for MockCatalog {
 			return None;
 		}
 		DECRYPTOR.with(|decryptor| *decryptor.borrow())
+	}
+
+	fn reserve_bond(key_set: u32, amount: Balance) -> Result<(), JobRefusal> {
+		if key_set != KEY_SET || Self::bond().saturating_sub(Self::reserved()) < amount {
+			return Err(JobRefusal::OwnerBondTooLow);
+		}
+		Self::set_reserved(Self::reserved() + amount);
+		Ok(())
+	}
+
+	fn release_bond(key_set: u32, amount: Balance) {
+		assert_eq!(key_set, KEY_SET);
+		// Panics on a release of more than was reserved.
+		Self::set_reserved(Self::reserved() - amount);
 	}
 
 	fn slash_bond(key_set: u32, amount: Balance, to: &AccountId) -> Balance {
@@ -591,6 +611,11 @@ pub fn build_and_execute(test: impl FnOnce()) {
 		let before = total_funds();
 		test();
 		Compute::do_try_state().expect("invariants hold after the test");
+		assert_eq!(
+			MockCatalog::reserved(),
+			pallet_compute::BondReservations::<Test>::iter_values().sum::<Balance>(),
+			"the key set's reservations are the running jobs'"
+		);
 		assert_eq!(total_funds(), before, "funds are conserved");
 	});
 }

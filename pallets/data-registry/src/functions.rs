@@ -136,6 +136,8 @@ impl<T: Config> Pallet<T> {
 			KeySetBonds::<T>::take(key_set),
 			Precision::Exact,
 		)?;
+		// No dataset, so no job: nothing is reserved (any rounding left is forgotten).
+		KeySetReserved::<T>::remove(key_set);
 		Self::remove_manifest(BlobTarget::KeySet(key_set), record.blob_count);
 		KeySets::<T>::remove(key_set);
 		Self::deposit_event(Event::KeySetRetired { key_set });
@@ -623,6 +625,10 @@ impl<T: Config> Pallet<T> {
 		for (id, _) in KeySetBonds::<T>::iter() {
 			ensure!(KeySets::<T>::contains_key(id), "a bond of a missing key set");
 		}
+		for (id, reserved) in KeySetReserved::<T>::iter() {
+			ensure!(KeySets::<T>::contains_key(id), "a reservation on a missing key set");
+			ensure!(reserved <= KeySetBonds::<T>::get(id), "more reserved than bonded");
+		}
 		ensure!(datasets_per_key_set.is_empty(), "a dataset refers to a missing key set");
 		for (who, total) in dataset_holds {
 			ensure!(
@@ -666,10 +672,7 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 		let key_commitment = KeySets::<T>::get(record.key_set)
 			.map(|keys| keys.key_commitment)
 			.ok_or(JobRefusal::UnknownDataset)?;
-		// Nobody pays for an answer that nothing stands behind.
-		if KeySetBonds::<T>::get(record.key_set) < T::KeySetBond::get() {
-			return Err(JobRefusal::OwnerBondTooLow);
-		}
+
 		Ok(JobTerms {
 			owner,
 			revenue,
@@ -685,6 +688,26 @@ impl<T: Config> DataCatalog<T::AccountId, BalanceOf<T>, T::ClassId> for Pallet<T
 
 	fn decryptor(key_set: KeySetId) -> Option<DecryptorKey> {
 		KeySets::<T>::get(key_set).and_then(|record| record.decryptor)
+	}
+
+	fn reserve_bond(key_set: KeySetId, amount: BalanceOf<T>) -> Result<(), JobRefusal> {
+		let reserved = KeySetReserved::<T>::get(key_set);
+		let free = KeySetBonds::<T>::get(key_set).saturating_sub(reserved);
+		// Nobody pays for an answer that nothing stands behind.
+		if free < amount {
+			return Err(JobRefusal::OwnerBondTooLow);
+		}
+		KeySetReserved::<T>::insert(key_set, reserved.saturating_add(amount));
+		Ok(())
+	}
+
+	fn release_bond(key_set: KeySetId, amount: BalanceOf<T>) {
+		let left = KeySetReserved::<T>::get(key_set).saturating_sub(amount);
+		if left.is_zero() {
+			KeySetReserved::<T>::remove(key_set);
+		} else {
+			KeySetReserved::<T>::insert(key_set, left);
+		}
 	}
 
 	fn slash_bond(key_set: KeySetId, amount: BalanceOf<T>, to: &T::AccountId) -> BalanceOf<T> {

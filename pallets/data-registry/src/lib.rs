@@ -183,10 +183,11 @@ pub mod pallet {
 		type DepositPerBlob: Get<BalanceOf<Self>>;
 
 		/// The bond a key set's owner (whose decryptor reveals every job on its datasets)
-		/// posts: held at registration, returned when the key set retires. A missed reveal or
-		/// a seal that does not open to the proven result is paid out of it to the consumer;
-		/// datasets under a key set whose bond is below this take no jobs until the owner tops
-		/// it up.
+		/// posts at registration, returned when the key set retires. Every job on its datasets
+		/// sets its price and the reveal penalty aside out of it until the job is pruned; a
+		/// missed reveal or a seal that does not open to the proven result is paid out of that
+		/// reservation to the consumer. A job the unreserved bond cannot back is refused: the
+		/// bond is the owner's capacity, and the owner tops it up to sell more at once.
 		#[pallet::constant]
 		type KeySetBond: Get<BalanceOf<Self>>;
 
@@ -229,6 +230,11 @@ pub mod pallet {
 	/// key set registered before bonds existed has none until its owner posts one.
 	#[pallet::storage]
 	pub type KeySetBonds<T: Config> =
+		StorageMap<_, Twox64Concat, KeySetId, BalanceOf<T>, ValueQuery>;
+
+	/// The part of each key set's bond set aside for its running jobs (never above the bond).
+	#[pallet::storage]
+	pub type KeySetReserved<T: Config> =
 		StorageMap<_, Twox64Concat, KeySetId, BalanceOf<T>, ValueQuery>;
 
 	/// Registered datasets.
@@ -616,8 +622,9 @@ pub mod pallet {
 		}
 
 		/// Adds `amount` to the bond of the caller's `key_set` (after a slash, or for a key set
-		/// registered before bonds existed): its datasets take jobs while the bond is at least
-		/// `KeySetBond`.
+		/// registered before bonds existed, or to back more jobs at once): a job is taken while
+		/// the bond less the running jobs' reservations covers its price and the reveal
+		/// penalty.
 		#[pallet::call_index(13)]
 		#[pallet::weight(T::WeightInfo::bond_key_set())]
 		pub fn bond_key_set(

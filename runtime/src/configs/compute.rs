@@ -63,8 +63,9 @@ const MAX_VERIFYING_KEY_SIZE: u32 = 1024;
 const MAX_CIRCUITS: u32 = 8;
 
 /// A failed reveal (the deadline missed, or a seal that does not open to the proven result)
-/// costs the owner five tokens of its key set's bond on top of the consumer's refund: half a
-/// worker slash, so that ten failures empty the key-set bond (the data registry's fifty tokens).
+/// costs the owner five tokens of its key set's bond on top of the consumer's refund (half a
+/// worker slash). Every job sets its price and this penalty aside out of the bond while it
+/// runs, so a key set with the data registry's fifty tokens backs eight one-token calls at once.
 const REVEAL_PENALTY: Balance = 5 * UNIT;
 
 parameter_types! {

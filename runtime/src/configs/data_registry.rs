@@ -25,9 +25,9 @@ const MAX_PROGRAMS: u32 = 5;
 /// `fast-runtime`).
 const RETIRE_GRACE_PERIOD: BlockNumber = prod_or_fast!(7 * DAYS, 20);
 
-/// What a key set's owner stands behind its decryptor with: fifty tokens, ten failed reveals'
-/// penalties (the compute pallet's `RevealPenalty`). Below it the key set's datasets take no
-/// jobs until the owner tops it up.
+/// What a key set's owner stands behind its decryptor with at registration: fifty tokens. Each
+/// running job sets its price and the compute pallet's `RevealPenalty` aside out of it, so the
+/// bond is also how many calls the owner can sell at once; the owner tops it up for more.
 const KEY_SET_BOND: Balance = 50 * UNIT;
 
 parameter_types! {

@@ -734,10 +734,13 @@ mod owner {
 		});
 	}
 
+	/// What one job sets aside of the owner's bond.
+	const EXPOSURE: Balance = PRICE + REVEAL_PENALTY;
+
 	#[test]
 	fn owner_whose_bond_is_spent_keeps_selling() {
 		build_and_execute(|| {
-			MockCatalog::set_bond(KEY_SET_BOND - 1);
+			MockCatalog::set_bond(EXPOSURE - 1);
 			assert_noop!(
 				Compute::submit_job(
 					RuntimeOrigin::signed(consumer()),
@@ -752,16 +755,71 @@ mod owner {
 	}
 
 	#[test]
-	fn a_bond_pays_out_no_more_than_it_holds() {
+	fn owner_sells_more_calls_at_once_than_its_bond_backs() {
 		build_and_execute(|| {
+			MockCatalog::set_bond(2 * EXPOSURE);
+			let first = submit_default_job();
+			submit_default_job();
+			assert_eq!(MockCatalog::reserved(), 2 * EXPOSURE);
+			assert_noop!(
+				Compute::submit_job(
+					RuntimeOrigin::signed(consumer()),
+					0,
+					mean_query(),
+					Payment::FreeBalance,
+					consumer_key(),
+				),
+				Error::<Test>::OwnerBondTooLow
+			);
+			// A job that ends gives its reservation back.
+			run_to_block(Jobs::<Test>::get(first).unwrap().result_deadline);
+			assert_eq!(MockCatalog::reserved(), EXPOSURE);
+			submit_default_job();
+		});
+	}
+
+	#[test]
+	fn owner_drains_its_bond_with_its_own_missed_jobs_before_the_consumer_complains() {
+		build_and_execute(|| {
+			MockCatalog::set_bond(2 * EXPOSURE);
+			// The consumer's job, revealed with a seal nobody can open.
 			let job = agreed_job();
 			assert_ok!(reveal_with(job, commitment_of(job, &opening(2)), b"TFS1 garbage"));
-			// Spent elsewhere down to less than the compensation (the vault keeps the rest).
-			MockCatalog::set_bond(100);
+			// The owner buys a call on its own dataset and never reveals it: the penalty goes
+			// to itself, out of that job's own reservation.
+			let own = crate::NextJobId::<Test>::get();
+			assert_ok!(Compute::submit_job(
+				RuntimeOrigin::signed(owner()),
+				0,
+				mean_query(),
+				Payment::FreeBalance,
+				consumer_key(),
+			));
+			all_agree(own, 1);
+			let Some(JobStatus::AwaitingReveal { reveal_deadline, .. }) =
+				Jobs::<Test>::get(own).map(|job| job.status)
+			else {
+				panic!("awaiting its reveal")
+			};
+			run_to_block(reveal_deadline);
+			assert_eq!(MockCatalog::bond(), 2 * EXPOSURE - REVEAL_PENALTY);
+			// The consumer's compensation was set aside for it: it is paid in full.
 			let before = Balances::free_balance(consumer());
 			assert_ok!(complain(CONSUMER_SECRET));
-			assert_eq!(Balances::free_balance(consumer()), before + 100);
-			assert!(penalized(100, RefundReason::SealRefuted));
+			assert_eq!(Balances::free_balance(consumer()), before + EXPOSURE);
+			assert_eq!(MockCatalog::reserved(), 0);
+		});
+	}
+
+	#[test]
+	fn owner_lets_the_reveal_deadline_slide_to_the_prune() {
+		build_and_execute(|| {
+			// A reveal deadline that found no room before the prune is handled by the prune.
+			let job = agreed_job();
+			let before = Balances::free_balance(consumer());
+			Compute::prune(job);
+			assert_eq!(Balances::free_balance(consumer()), before + PRICE + REVEAL_PENALTY);
+			assert!(penalized(REVEAL_PENALTY, RefundReason::RevealTimeout));
 		});
 	}
 }

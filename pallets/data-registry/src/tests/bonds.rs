@@ -1,6 +1,6 @@
 //! The key-set bond: what an owner's decryptor stands behind its reveals with.
 
-use crate::{mock::*, DataCatalog, Error, Event, HoldReason, KeySetBonds};
+use crate::{mock::*, DataCatalog, Error, Event, HoldReason, KeySetBonds, KeySetReserved};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use polkadot_sdk::*;
 use tokenfactory_primitives::datasets::{JobRefusal, ProgramKind};
@@ -34,9 +34,9 @@ fn a_pauper_cannot_register_a_key_set() {
 }
 
 #[test]
-fn a_slash_pays_the_consumer_and_stops_jobs_until_the_owner_tops_up() {
+fn a_slash_pays_the_consumer_and_a_smaller_bond_backs_fewer_jobs() {
 	build_and_execute(|| {
-		let (dataset, _) = active_dataset(&hospital());
+		active_dataset(&hospital());
 		let key_set = 0;
 		let before = Balances::free_balance(bob());
 		assert_eq!(DataRegistry::slash_bond(key_set, 200, &bob()), 200);
@@ -50,13 +50,29 @@ fn a_slash_pays_the_consumer_and_stops_jobs_until_the_owner_tops_up() {
 			bond: KEY_SET_BOND - 200
 		}));
 		assert_eq!(
-			DataRegistry::job_terms(dataset, ProgramKind::Mean).map(|_| ()),
+			DataRegistry::reserve_bond(key_set, KEY_SET_BOND - 199),
 			Err(JobRefusal::OwnerBondTooLow)
 		);
-
 		assert_ok!(DataRegistry::bond_key_set(RuntimeOrigin::signed(hospital()), key_set, 200));
 		assert_eq!(KeySetBonds::<Test>::get(key_set), KEY_SET_BOND);
-		assert!(DataRegistry::job_terms(dataset, ProgramKind::Mean).is_ok());
+		assert_eq!(DataRegistry::reserve_bond(key_set, KEY_SET_BOND - 199), Ok(()));
+		DataRegistry::release_bond(key_set, KEY_SET_BOND - 199);
+	});
+}
+
+#[test]
+fn reservations_never_exceed_the_bond() {
+	build_and_execute(|| {
+		let key_set = ready_key_set(&hospital());
+		assert_eq!(DataRegistry::reserve_bond(key_set, 300), Ok(()));
+		assert_eq!(DataRegistry::reserve_bond(key_set, 200), Ok(()));
+		assert_eq!(KeySetReserved::<Test>::get(key_set), KEY_SET_BOND);
+		assert_eq!(DataRegistry::reserve_bond(key_set, 1), Err(JobRefusal::OwnerBondTooLow));
+		assert_eq!(DataRegistry::reserve_bond(99, 1), Err(JobRefusal::OwnerBondTooLow));
+		DataRegistry::release_bond(key_set, 300);
+		assert_eq!(DataRegistry::reserve_bond(key_set, 300), Ok(()));
+		DataRegistry::release_bond(key_set, 500);
+		assert!(!KeySetReserved::<Test>::contains_key(key_set));
 	});
 }
 
@@ -122,11 +138,10 @@ fn a_key_set_registered_before_bonds_takes_no_jobs_until_bonded() {
 			bond,
 			frame_support::traits::tokens::Precision::Exact
 		));
-		assert_eq!(
-			DataRegistry::job_terms(dataset, ProgramKind::Count).map(|_| ()),
-			Err(JobRefusal::OwnerBondTooLow)
-		);
-		assert_ok!(DataRegistry::bond_key_set(RuntimeOrigin::signed(hospital()), 0, KEY_SET_BOND));
 		assert!(DataRegistry::job_terms(dataset, ProgramKind::Count).is_ok());
+		assert_eq!(DataRegistry::reserve_bond(0, 1), Err(JobRefusal::OwnerBondTooLow));
+		assert_ok!(DataRegistry::bond_key_set(RuntimeOrigin::signed(hospital()), 0, KEY_SET_BOND));
+		assert_eq!(DataRegistry::reserve_bond(0, 1), Ok(()));
+		DataRegistry::release_bond(0, 1);
 	});
 }

@@ -69,7 +69,6 @@ use ark_r1cs_std::{
 	GR1CSVar,
 };
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
-use ark_serialize::CanonicalDeserialize;
 
 pub use ark_bls12_381::Fr;
 pub use poseidon::{hash, hash_var};
@@ -342,13 +341,8 @@ pub fn result_commitment(job_id: u64, plaintext_blocks: &[u64], blinding: &Fr) -
 	)
 }
 
-/// The canonical 32-byte little-endian encoding of a field element.
-pub fn fr_to_bytes(x: &Fr) -> [u8; 32] {
-	let mut bytes = [0u8; 32];
-	let repr = x.into_bigint().to_bytes_le();
-	bytes.copy_from_slice(&repr[..32]);
-	bytes
-}
+/// The canonical 32-byte little-endian encoding of a field element (the runtime's).
+pub use tokenfactory_primitives::seal::fr_to_bytes;
 
 /// Reads a canonical 32-byte little-endian field element.
 ///
@@ -356,7 +350,7 @@ pub fn fr_to_bytes(x: &Fr) -> [u8; 32] {
 ///
 /// [`CommitmentError::NotAFieldElement`] if the integer is not below the field's modulus.
 pub fn fr_from_bytes(bytes: &[u8; 32]) -> Result<Fr, CommitmentError> {
-	Fr::deserialize_compressed(&bytes[..]).map_err(|_| CommitmentError::NotAFieldElement)
+	tokenfactory_primitives::seal::fr_from_bytes(bytes).ok_or(CommitmentError::NotAFieldElement)
 }
 
 /// The full decoded value of one block: `padding | carry | message`.

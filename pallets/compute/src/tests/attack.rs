@@ -611,6 +611,17 @@ mod owner {
 		})
 	}
 
+	/// `who` buys the default call on dataset 0, paid from its free balance.
+	fn submit_as(who: AccountId) -> DispatchResult {
+		Compute::submit_job(
+			RuntimeOrigin::signed(who),
+			0,
+			mean_query(),
+			Payment::FreeBalance,
+			consumer_key(),
+		)
+	}
+
 	fn complain(secret: [u8; 32]) -> DispatchResult {
 		Compute::complain(RuntimeOrigin::signed(account("other")), 0, secret)
 	}
@@ -741,16 +752,7 @@ mod owner {
 	fn owner_whose_bond_is_spent_keeps_selling() {
 		build_and_execute(|| {
 			MockCatalog::set_bond(EXPOSURE - 1);
-			assert_noop!(
-				Compute::submit_job(
-					RuntimeOrigin::signed(consumer()),
-					0,
-					mean_query(),
-					Payment::FreeBalance,
-					consumer_key(),
-				),
-				Error::<Test>::OwnerBondTooLow
-			);
+			assert_noop!(submit_as(consumer()), Error::<Test>::OwnerBondTooLow);
 		});
 	}
 
@@ -761,16 +763,7 @@ mod owner {
 			let first = submit_default_job();
 			submit_default_job();
 			assert_eq!(MockCatalog::reserved(), 2 * EXPOSURE);
-			assert_noop!(
-				Compute::submit_job(
-					RuntimeOrigin::signed(consumer()),
-					0,
-					mean_query(),
-					Payment::FreeBalance,
-					consumer_key(),
-				),
-				Error::<Test>::OwnerBondTooLow
-			);
+			assert_noop!(submit_as(consumer()), Error::<Test>::OwnerBondTooLow);
 			// A job that ends gives its reservation back.
 			run_to_block(Jobs::<Test>::get(first).unwrap().result_deadline);
 			assert_eq!(MockCatalog::reserved(), EXPOSURE);
@@ -788,13 +781,7 @@ mod owner {
 			// The owner buys a call on its own dataset and never reveals it: the penalty goes
 			// to itself, out of that job's own reservation.
 			let own = crate::NextJobId::<Test>::get();
-			assert_ok!(Compute::submit_job(
-				RuntimeOrigin::signed(owner()),
-				0,
-				mean_query(),
-				Payment::FreeBalance,
-				consumer_key(),
-			));
+			assert_ok!(submit_as(owner()));
 			all_agree(own, 1);
 			let Some(JobStatus::AwaitingReveal { reveal_deadline, .. }) =
 				Jobs::<Test>::get(own).map(|job| job.status)

@@ -168,10 +168,22 @@ pub fn run() -> sc_cli::Result<()> {
 					BenchmarkCmd::Machine(cmd) => {
 						cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
 					}
-					BenchmarkCmd::Overhead(cmd) => cmd
-						.run_with_default_builder_and_spec::<Block, service::ExtraHostFunctions>(
-							Some(config.chain_spec),
-						),
+					BenchmarkCmd::Overhead(cmd) => {
+						// On the node's own client, so that its blocks carry the inherents the
+						// runtime requires (the VRF randomness among them).
+						let PartialComponents { client, .. } = service::new_partial(&config)?;
+						let remark = polkadot_sdk::frame_benchmarking_cli::DynamicRemarkBuilder::new_from_client(
+							client.clone(),
+						)?;
+						cmd.run(
+							config.chain_spec.name().into(),
+							client.clone(),
+							inherent_benchmark_data(&client)?,
+							Vec::new(),
+							&remark,
+							false,
+						)
+					}
 					BenchmarkCmd::Extrinsic(cmd) => {
 						let PartialComponents { client, .. } = service::new_partial(&config)?;
 						// `System::remark` signed by a development account, as the overhead
@@ -183,7 +195,12 @@ pub fn run() -> sc_cli::Result<()> {
 							polkadot_sdk::frame_benchmarking_cli::ExtrinsicFactory(vec![Box::new(
 								remark,
 							)]);
-						cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+						cmd.run(
+							client.clone(),
+							inherent_benchmark_data(&client)?,
+							Vec::new(),
+							&factory,
+						)
 					}
 				}
 			})
@@ -215,11 +232,29 @@ pub fn run() -> sc_cli::Result<()> {
 }
 
 /// Inherent data for benchmark blocks: a timestamp (Aura needs no slot digest to import them).
-fn inherent_benchmark_data() -> sc_cli::Result<polkadot_sdk::sp_inherents::InherentData> {
-	use polkadot_sdk::sp_inherents::InherentDataProvider;
+fn inherent_benchmark_data(
+	client: &service::FullClient,
+) -> sc_cli::Result<polkadot_sdk::sp_inherents::InherentData> {
+	use polkadot_sdk::{
+		sc_client_api::HeaderBackend, sp_core::crypto::VrfSecret,
+		sp_inherents::InherentDataProvider, sp_keyring::Sr25519Keyring,
+	};
 	let mut inherent_data = polkadot_sdk::sp_inherents::InherentData::new();
 	let timestamp = polkadot_sdk::sp_timestamp::InherentDataProvider::new(0.into());
 	futures::executor::block_on(timestamp.provide_inherent_data(&mut inherent_data))
+		.map_err(|error| format!("cannot build the benchmark's inherent data: {error:?}"))?;
+	// Every block carries its author's VRF randomness. The benchmarks build their blocks on the
+	// best block without an Aura pre-digest, so in slot 0, whose author on the development
+	// chains is Alice.
+	let parent = client.info().best_hash;
+	let signature = Sr25519Keyring::Alice
+		.pair()
+		.vrf_sign(&pallet_block_randomness::sign_data(parent.as_ref(), 0));
+	inherent_data
+		.put_data(
+			pallet_block_randomness::INHERENT_IDENTIFIER,
+			&pallet_block_randomness::BlockVrfSignature::from(signature),
+		)
 		.map_err(|error| format!("cannot build the benchmark's inherent data: {error:?}"))?;
 	Ok(inherent_data)
 }

@@ -11,6 +11,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod executor;
+mod randomness;
 mod rpc;
 mod service;
 

@@ -410,6 +410,7 @@ where
 		}
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
+		let (vrf_client, vrf_keystore) = (client.clone(), keystore_container.keystore());
 
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -418,14 +419,24 @@ where
 				select_chain,
 				block_import,
 				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
+				create_inherent_data_providers: move |parent, ()| {
+					let (client, keystore) = (vrf_client.clone(), vrf_keystore.clone());
+					async move {
+						let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+						let slot =
+							polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+								*timestamp,
+								slot_duration,
+							);
+						// The slot author's VRF over (parent, slot): the block's randomness.
+						let vrf = crate::randomness::VrfInherent::new(
+							&client,
+							&keystore,
+							parent,
+							u64::from(*slot),
 						);
-					Ok((slot, timestamp))
+						Ok((slot, timestamp, vrf))
+					}
 				},
 				force_authoring,
 				backoff_authoring_blocks,

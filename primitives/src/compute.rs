@@ -349,6 +349,10 @@ pub enum RefundReason {
 	/// The consumer showed that the revealed seal does not open to the proven result: the
 	/// price came back to it out of the owner's bond (the workers keep their pay).
 	SealRefuted,
+	/// The block after its submission could not assign it: fewer than the replication factor
+	/// of workers had room any more (they left or filled up in between), or no block near its
+	/// deadlines had room for them.
+	Unassignable,
 }
 
 /// Where a job is in its life, as clients see it.
@@ -373,6 +377,8 @@ pub enum JobPhase {
 	Revealed,
 	/// The consumer was refunded.
 	Refunded(RefundReason),
+	/// Paid for; its workers are drawn in the next block.
+	Assigning,
 }
 
 /// What a job would be: [`ComputeApi::quote`]'s answer.

@@ -4,6 +4,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[frame_system, SystemBench::<Runtime>]
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
+	[pallet_block_randomness, BlockRandomness]
 	[pallet_sudo, Sudo]
 	[pallet_nfts, Nfts]
 	[pallet_treasury, Treasury]

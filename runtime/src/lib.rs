@@ -94,7 +94,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -109,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	impl_name: alloc::borrow::Cow::Borrowed("tokenfactory"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -244,6 +244,8 @@ mod runtime {
 	pub type Aura = pallet_aura;
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
+	#[runtime::pallet_index(4)]
+	pub type BlockRandomness = pallet_block_randomness;
 
 	// Money: 10..
 	#[runtime::pallet_index(10)]

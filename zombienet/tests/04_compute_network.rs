@@ -668,6 +668,15 @@ async fn submit_job(
 		"job {job} is not the one just submitted: its consumer is {}",
 		record.consumer
 	);
+	// Its workers are drawn in the next block, from that block's VRF randomness.
+	let started = Instant::now();
+	while matches!(read_job(state, job).await?.status, JobStatus::Assigning) {
+		ensure!(
+			started.elapsed() < Duration::from_secs(60),
+			"job {job} got no workers within a minute of its submission"
+		);
+		tokio::time::sleep(POLL).await;
+	}
 	Ok(job)
 }
 

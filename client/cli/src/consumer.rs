@@ -224,27 +224,33 @@ pub async fn call(
 		)
 		.await
 		.map_err(|error| fail(Failure::Chain, error))?;
-	let (job, workers) = included
+	let job = included
 		.events
 		.iter()
 		.find_map(|event| match event {
-			RuntimeEvent::Compute(ComputeEvent::JobSubmitted { job, workers, .. }) => {
-				Some((*job, workers.clone()))
-			}
+			RuntimeEvent::Compute(ComputeEvent::JobSubmitted { job, .. }) => Some(*job),
 			_ => None,
 		})
 		.ok_or_else(|| anyhow!("no JobSubmitted event"))?;
 	progress(&format!(
-		"job {job} submitted in {:.1} s, assigned to {}",
-		included.elapsed.as_secs_f64(),
-		workers.iter().map(ss58).collect::<Vec<_>>().join(", ")
+		"job {job} submitted in {:.1} s; its workers are drawn in the next block",
+		included.elapsed.as_secs_f64()
 	));
 
 	let submitted = Instant::now();
 	let mut seen_results = 0;
+	let mut assigned = false;
 	let mut agreed = false;
 	let finished = loop {
 		let record = job_record(chain, job).await?;
+		if !assigned && !record.workers.is_empty() {
+			assigned = true;
+			progress(&format!(
+				"job {job} assigned to {} ({:.1} s)",
+				record.workers.iter().map(|a| ss58(&a.worker)).collect::<Vec<_>>().join(", "),
+				submitted.elapsed().as_secs_f64()
+			));
+		}
 		let results = record.workers.iter().filter(|a| a.result.is_some()).count();
 		if results > seen_results {
 			seen_results = results;

@@ -139,6 +139,14 @@ enum KeysCommand {
 		#[arg(long)]
 		out: PathBuf,
 	},
+	/// Add to the bond of one of your key sets: it backs the running jobs' prices and reveal
+	/// penalties, so it caps how many calls can run at once (and restores it after a penalty).
+	Bond {
+		/// The key set.
+		key_set: u32,
+		/// In TFU, e.g. 25.
+		amount: String,
+	},
 }
 
 #[derive(Subcommand)]
@@ -451,6 +459,9 @@ async fn run(cli: Cli) -> Result<Report> {
 	let say = |line: &str| eprintln!("  .. {line}");
 	match cli.command {
 		Command::Keys(KeysCommand::New { out }) => local::keys_new(&out),
+		Command::Keys(KeysCommand::Bond { key_set, amount: bond }) => {
+			owner::bond_key_set(&chain().await?, &wallet()?, key_set, amount(&bond)?).await
+		}
 		Command::Dataset(DatasetCommand::Encrypt {
 			keys,
 			csv,

@@ -430,6 +430,26 @@ pub async fn set_price(
 	.await
 }
 
+/// `keys bond`: adds `amount` to the bond of the caller's key set.
+///
+/// # Errors
+///
+/// A refused transaction (not the key set's owner, a retired key set, too little balance).
+pub async fn bond_key_set(
+	chain: &Chain,
+	wallet: &Wallet,
+	key_set: tokenfactory_primitives::datasets::KeySetId,
+	amount: Balance,
+) -> Result<Report> {
+	simple(
+		chain,
+		wallet,
+		&format!("key set {key_set}'s bond grew by {}", format_amount(amount)),
+		RuntimeCall::DataRegistry(DataRegistryCall::bond_key_set { key_set, amount }),
+	)
+	.await
+}
+
 /// `dataset retire`.
 ///
 /// # Errors

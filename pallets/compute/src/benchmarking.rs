@@ -87,6 +87,8 @@ fn job<T: Config>(k: u32, workers: u32) -> (JobId, Vec<(T::AccountId, WorkerKey)
 	let id =
 		Pallet::<T>::do_submit_job(consumer, dataset, mean_query(), Payment::FreeBalance, [7; 32])
 			.unwrap_or_else(|error| panic!("benchmark job: {error:?}"));
+	// Its workers are drawn after the next block's inherents.
+	Pallet::<T>::assign_queued();
 	(id, active)
 }
 
@@ -195,6 +197,31 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), dataset, mean_query(), Payment::FreeBalance, [7; 32]);
 		assert!(Jobs::<T>::contains_key(0));
+	}
+
+	// The draw of one queued job's workers, in the block after its submission.
+	#[benchmark]
+	fn assign_job(n: Linear<1, { T::MaxWorkers::get() }>, k: Linear<1, { T::MaxReplicas::get() }>) {
+		let n = n.max(k);
+		let _ = workers::<T>(n);
+		ReplicationFactor::<T>::put(k);
+		wide_verifying_keys::<T>();
+		let owner = funded::<T>("owner", 0);
+		let dataset = T::BenchmarkHelper::active_dataset(&owner, decryptor_key());
+		let consumer = funded::<T>("consumer", 0);
+		let id = Pallet::<T>::do_submit_job(
+			consumer,
+			dataset,
+			mean_query(),
+			Payment::FreeBalance,
+			[7; 32],
+		)
+		.unwrap_or_else(|error| panic!("benchmark job: {error:?}"));
+		#[block]
+		{
+			Pallet::<T>::assign_queued();
+		}
+		assert!(Jobs::<T>::get(id).is_some_and(|job| job.workers.len() == k as usize));
 	}
 
 	// The submission that makes the majority and slashes the minority: the worst case.

@@ -9,6 +9,7 @@ use frame_support::{
 	traits::{
 		fungible::{Mutate, MutateHold},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
+		Randomness,
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -250,14 +251,15 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Buys a job: validates it against the dataset's terms, takes the price into escrow,
-	/// assigns the workers and schedules its deadlines. Returns the job's id.
+	/// Buys a job: validates it against the dataset's terms, checks that enough workers have
+	/// room, takes the price into escrow and queues the job for its workers, whom the next
+	/// block's randomness draws ([`Self::assign_queued`]). Returns the job's id.
 	///
 	/// # Errors
 	///
 	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`],
-	/// [`Error::DeadlineQueueFull`], [`Error::Overflow`]; the channel's or currency's error
-	/// for a payment (or the job fee) that cannot be taken.
+	/// [`Error::OwnerBondTooLow`], [`Error::JobQueueFull`], [`Error::Overflow`]; the channel's
+	/// or currency's error for a payment (or the job fee) that cannot be taken.
 	pub fn do_submit_job(
 		who: T::AccountId,
 		dataset: DatasetId,
@@ -269,7 +271,8 @@ impl<T: Config> Pallet<T> {
 		let (terms, query, result_blocks, circuit_blocks) = Self::prepare_job(dataset, query)?;
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		let workers = Self::assign_workers(id)?;
+		Self::candidates()?;
+		Unassigned::<T>::try_append(id).map_err(|_| Error::<T>::JobQueueFull)?;
 		// What the consumer may be owed if the owner fails it, set aside out of the owner's
 		// bond for the job's whole life: every running job stays backed.
 		let exposure = terms.price.saturating_add(T::RevealPenalty::get());
@@ -301,47 +304,9 @@ impl<T: Config> Pallet<T> {
 		};
 
 		let now = frame_system::Pallet::<T>::block_number();
-		let size_allowance: BlockNumberFor<T> =
-			(terms.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
-		// A worker evaluates its jobs one after the other: this one is due its own allowance
-		// after the allowances of every job its busiest worker still owes, counted from now
-		// (never from other jobs' deadlines, so deadlines cannot ratchet out), so no backlog
-		// ever makes a deadline impossible to meet, and none is further than
-		// `MaxOpenJobsPerWorker + 1` allowances away.
-		let backlog = workers.iter().map(Self::backlog).max().unwrap_or_default();
-		let commit_deadline = Self::schedule(
-			now.saturating_add(backlog)
-				.saturating_add(T::ResultTimeout::get())
-				.saturating_add(size_allowance),
-			id,
-			DeadlineKind::Commits,
-		)?;
-		// Opening a committed result is one transaction, not an evaluation.
-		let result_deadline = Self::schedule(
-			commit_deadline.saturating_add(T::OpenTimeout::get()),
-			id,
-			DeadlineKind::Results,
-		)?;
-		Self::schedule(
-			result_deadline.saturating_add(T::JobRetention::get()),
-			id,
-			DeadlineKind::Prune,
-		)?;
-
-		for worker in &workers {
-			Assignments::<T>::insert(worker, id, ());
-			Workers::<T>::mutate(worker, |record| {
-				if let Some(record) = record {
-					record.open_jobs = record.open_jobs.saturating_add(1);
-				}
-			});
-		}
-		let assignments: BoundedVec<_, T::MaxReplicas> = workers
-			.iter()
-			.map(|worker| Assignment { worker: worker.clone(), commitment: None, result: None })
-			.collect::<Vec<_>>()
-			.try_into()
-			.map_err(|_| Error::<T>::Overflow)?;
+		NextJobId::<T>::put(next);
+		BondReservations::<T>::insert(id, exposure);
+		T::Catalog::job_started(dataset);
 		Jobs::<T>::insert(
 			id,
 			Job {
@@ -359,29 +324,123 @@ impl<T: Config> Pallet<T> {
 				result_blocks,
 				circuit_blocks,
 				consumer_key,
-				workers: assignments,
+				workers: BoundedVec::new(),
 				submitted_at: now,
-				commit_deadline,
+				// Until it is assigned: the block that draws its workers.
+				commit_deadline: now.saturating_add(One::one()),
 				opened_at: None,
-				result_deadline,
-				result_phase_open: true,
-				status: JobStatus::Computing,
+				result_deadline: now.saturating_add(One::one()),
+				result_phase_open: false,
+				status: JobStatus::Assigning,
 			},
 		);
-		NextJobId::<T>::put(next);
-		BondReservations::<T>::insert(id, exposure);
-		T::Catalog::job_started(dataset);
 		Self::deposit_event(Event::JobSubmitted {
 			job: id,
 			dataset,
 			consumer,
 			price: terms.price,
 			fee,
-			workers,
-			commit_deadline,
-			result_deadline,
 		});
 		Ok(id)
+	}
+
+	/// Draws the workers of every job submitted before this block, from this block's
+	/// randomness (its author's VRF output, which the author of the block that included the
+	/// job could not know), and schedules their deadlines; a job that finds no `k` workers
+	/// with room any more, or no room for its deadlines, is refunded
+	/// ([`RefundReason::Unassignable`]). Runs once per
+	/// block, after the inherents ([`frame_support::traits::PostInherents`]), so that jobs
+	/// submitted in this block wait for the next one.
+	pub(crate) fn assign_queued() {
+		let queue = Unassigned::<T>::take();
+		if queue.is_empty() {
+			return;
+		}
+		let (seed, _) = T::Randomness::random(b"tokenfactory/assign");
+		for job in queue {
+			let Some(mut record) = Jobs::<T>::get(job) else { continue };
+			if !matches!(record.status, JobStatus::Assigning) {
+				continue;
+			}
+			if let Err(error) = Self::assign(job, &mut record, seed) {
+				log::warn!(target: LOG_TARGET, "job {job} cannot be assigned ({error:?}); refunded");
+				Self::refund(job, &mut record, RefundReason::Unassignable);
+				let now = frame_system::Pallet::<T>::block_number();
+				if Self::schedule(
+					now.saturating_add(T::JobRetention::get()),
+					job,
+					DeadlineKind::Prune,
+				)
+				.is_err()
+				{
+					// Nothing of it is left to keep: forget it now rather than never.
+					Jobs::<T>::remove(job);
+					Self::deposit_event(Event::JobPruned { job });
+					continue;
+				}
+			}
+			Jobs::<T>::insert(job, record);
+		}
+	}
+
+	/// Assigns `record`'s workers from `seed` and schedules its deadlines. Changes nothing
+	/// when it fails.
+	fn assign(job: JobId, record: &mut Job<T>, seed: T::Hash) -> DispatchResult {
+		let workers = Self::assign_workers(job, seed)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let size_allowance: BlockNumberFor<T> =
+			(record.rows / T::RowsPerTimeoutBlock::get().max(1)).into();
+		// A worker evaluates its jobs one after the other: this one is due its own allowance
+		// after the allowances of every job its busiest worker still owes, counted from now
+		// (never from other jobs' deadlines, so deadlines cannot ratchet out), so no backlog
+		// ever makes a deadline impossible to meet, and none is further than
+		// `MaxOpenJobsPerWorker + 1` allowances away.
+		let backlog = workers.iter().map(Self::backlog).max().unwrap_or_default();
+		let commit_at = now
+			.saturating_add(backlog)
+			.saturating_add(T::ResultTimeout::get())
+			.saturating_add(size_allowance);
+		let assignments: BoundedVec<_, T::MaxReplicas> = workers
+			.iter()
+			.map(|worker| Assignment { worker: worker.clone(), commitment: None, result: None })
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::<T>::Overflow)?;
+		frame_support::storage::with_storage_layer(|| -> DispatchResult {
+			let commit_deadline = Self::schedule(commit_at, job, DeadlineKind::Commits)?;
+			// Opening a committed result is one transaction, not an evaluation.
+			let result_deadline = Self::schedule(
+				commit_deadline.saturating_add(T::OpenTimeout::get()),
+				job,
+				DeadlineKind::Results,
+			)?;
+			Self::schedule(
+				result_deadline.saturating_add(T::JobRetention::get()),
+				job,
+				DeadlineKind::Prune,
+			)?;
+			record.commit_deadline = commit_deadline;
+			record.result_deadline = result_deadline;
+			Ok(())
+		})?;
+		for worker in &workers {
+			Assignments::<T>::insert(worker, job, ());
+			Workers::<T>::mutate(worker, |entry| {
+				if let Some(entry) = entry {
+					entry.open_jobs = entry.open_jobs.saturating_add(1);
+				}
+			});
+		}
+		record.workers = assignments;
+		record.result_phase_open = true;
+		record.status = JobStatus::Computing;
+		Self::deposit_event(Event::JobAssigned {
+			job,
+			workers,
+			commit_deadline: record.commit_deadline,
+			result_deadline: record.result_deadline,
+		});
+		Ok(())
 	}
 
 	/// The blocks `worker` may need for the jobs it still owes a result: the sum of their
@@ -402,19 +461,30 @@ impl<T: Config> Pallet<T> {
 		Assignments::<T>::iter_key_prefix(worker).count() as u32
 	}
 
-	/// Picks the replication factor's number of distinct active workers with room for another
-	/// job for job `id`, from the job id and the parent block's hash (a partial Fisher–Yates
-	/// shuffle driven by a hash chain), so that every node computes the same assignment.
-	fn assign_workers(id: JobId) -> Result<Vec<T::AccountId>, DispatchError> {
+	/// The active workers with room for another job, if there are at least the replication
+	/// factor's number of them.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`].
+	fn candidates() -> Result<Vec<T::AccountId>, DispatchError> {
 		let active = ActiveWorkers::<T>::get().into_inner();
 		let wanted = ReplicationFactor::<T>::get() as usize;
 		ensure!(wanted > 0 && active.len() >= wanted, Error::<T>::NotEnoughWorkers);
 		let capacity = T::MaxOpenJobsPerWorker::get();
-		let mut candidates: Vec<T::AccountId> =
+		let candidates: Vec<T::AccountId> =
 			active.into_iter().filter(|worker| Self::owed(worker) < capacity).collect();
 		ensure!(candidates.len() >= wanted, Error::<T>::WorkersBusy);
-		let parent = frame_system::Pallet::<T>::parent_hash();
-		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, parent));
+		Ok(candidates)
+	}
+
+	/// Picks the replication factor's number of distinct active workers with room for another
+	/// job for job `id`, from the job id and `seed` (a partial Fisher–Yates shuffle driven by a
+	/// hash chain), so that every node computes the same assignment.
+	fn assign_workers(id: JobId, seed: T::Hash) -> Result<Vec<T::AccountId>, DispatchError> {
+		let mut candidates = Self::candidates()?;
+		let wanted = ReplicationFactor::<T>::get() as usize;
+		let mut seed = T::Hashing::hash_of(&(b"tokenfactory/assign", id, seed));
 		for position in 0..wanted {
 			let word =
 				seed.as_ref().iter().take(8).fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
@@ -453,9 +523,10 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// [`Error::ResultPhaseClosed`], [`Error::CommitsClosed`], [`Error::NotAssigned`],
-	/// [`Error::AlreadyCommitted`].
+	/// [`Error::NotYetAssigned`], [`Error::ResultPhaseClosed`], [`Error::CommitsClosed`],
+	/// [`Error::NotAssigned`], [`Error::AlreadyCommitted`].
 	fn ensure_can_commit(record: &Job<T>, worker: &T::AccountId) -> Result<usize, DispatchError> {
+		ensure!(!matches!(record.status, JobStatus::Assigning), Error::<T>::NotYetAssigned);
 		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
 		ensure!(!record.results_open(), Error::<T>::CommitsClosed);
 		let place = Self::place_of(record, worker)?;
@@ -563,8 +634,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// [`Error::ResultPhaseClosed`], [`Error::NotAssigned`], [`Error::AlreadySubmitted`],
-	/// [`Error::ResultsNotOpen`], [`Error::NotCommitted`], [`Error::CommitmentMismatch`].
+	/// [`Error::NotYetAssigned`], [`Error::ResultPhaseClosed`], [`Error::NotAssigned`],
+	/// [`Error::AlreadySubmitted`], [`Error::ResultsNotOpen`], [`Error::NotCommitted`],
+	/// [`Error::CommitmentMismatch`].
 	fn ensure_can_open(
 		job: JobId,
 		record: &Job<T>,
@@ -573,6 +645,7 @@ impl<T: Config> Pallet<T> {
 		blob_hash: [u8; 32],
 		salt: [u8; 32],
 	) -> Result<(usize, Option<[u8; 32]>), DispatchError> {
+		ensure!(!matches!(record.status, JobStatus::Assigning), Error::<T>::NotYetAssigned);
 		ensure!(record.result_phase_open, Error::<T>::ResultPhaseClosed);
 		let place = Self::place_of(record, worker)?;
 		let assignment = &record.workers[place];
@@ -678,7 +751,10 @@ impl<T: Config> Pallet<T> {
 					Self::slash(&worker, job, SlashReason::WrongResult);
 				}
 			}
-			JobStatus::AwaitingReveal { .. } | JobStatus::Refunded { .. } => {}
+			// An unassigned job has no workers to submit (`ensure_can_open` refused it).
+			JobStatus::AwaitingReveal { .. }
+			| JobStatus::Refunded { .. }
+			| JobStatus::Assigning => {}
 		}
 		if record.all_answered() {
 			Self::close_result_phase(job, &mut record);
@@ -1238,12 +1314,28 @@ impl<T: Config> Pallet<T> {
 				"a bond reservation outlives its job"
 			);
 		}
+		let unassigned = Unassigned::<T>::get();
+		for id in unassigned.iter() {
+			ensure!(
+				Jobs::<T>::get(id).is_some_and(|job| matches!(job.status, JobStatus::Assigning)),
+				"a queued job is not waiting for its workers"
+			);
+		}
 		for (id, job) in Jobs::<T>::iter() {
 			let entries = scheduled.get(&id).map(Vec::as_slice).unwrap_or_default();
-			ensure!(
-				entries.iter().any(|(_, kind)| *kind == DeadlineKind::Prune),
-				"a job has no prune deadline: it would never be forgotten"
-			);
+			if matches!(job.status, JobStatus::Assigning) {
+				// Its deadlines come with its workers, in the next block.
+				ensure!(unassigned.contains(&id), "a job waiting for its workers is not queued");
+				ensure!(
+					job.workers.is_empty() && !job.result_phase_open && entries.is_empty(),
+					"a job waiting for its workers has workers or deadlines"
+				);
+			} else {
+				ensure!(
+					entries.iter().any(|(_, kind)| *kind == DeadlineKind::Prune),
+					"a job has no prune deadline: it would never be forgotten"
+				);
+			}
 			ensure!(
 				!job.result_phase_open
 					|| entries.iter().any(|(_, kind)| *kind == DeadlineKind::Results),

@@ -7,7 +7,9 @@
 //!
 //! **Workers** register with a bond in the utility token (held) and an off-chain signing key
 //! ([`Pallet::register_worker`]). Each job is assigned `k` of the active workers
-//! ([`ReplicationFactor`]), chosen deterministically from the job id and the parent block hash.
+//! ([`ReplicationFactor`]), drawn in the block after the job's submission from the job id and
+//! that block's randomness ([`Config::Randomness`]: its author's VRF output, which nobody knew
+//! when the job was included), after the block's inherents (`PostInherents`).
 //! A worker's off-chain worker hands the job to the node's native FHE executor
 //! ([`tokenfactory_primitives::executor`]), polls it in later blocks, and **commits** to its
 //! result: a salted hash of its digest, its blob's hash and its own account, signed with its
@@ -109,6 +111,14 @@ use polkadot_sdk::*;
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::compute";
 
+/// Assigns the jobs submitted before this block, once this block's randomness is set: the
+/// runtime names the pallet as `frame_system::Config::PostInherents`.
+impl<T: Config> frame_support::traits::PostInherents for Pallet<T> {
+	fn post_inherents() {
+		Self::assign_queued();
+	}
+}
+
 /// The pallet: configuration, storage, events, errors and calls. The logic lives in
 /// `functions.rs`, the off-chain worker in `offchain.rs`.
 #[frame_support::pallet]
@@ -121,7 +131,10 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::fungible::{Inspect, Mutate, MutateHold},
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			Randomness,
+		},
 	};
 	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 	use sp_runtime::{
@@ -282,6 +295,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type TreasuryShare: Get<Perbill>;
 
+		/// The randomness each job's workers are drawn from, read in the block after the job's
+		/// submission (after that block's inherents): a VRF output that neither the author of
+		/// the block including the job nor the consumer knows beforehand.
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// The most jobs one block accepts (they wait together for the next block's draw).
+		#[pallet::constant]
+		type MaxJobsPerBlock: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -325,6 +347,12 @@ pub mod pallet {
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
 
 	/// The jobs a worker still owes a result: what its off-chain worker reads.
+	/// Jobs submitted in this block (and, until the next block's inherents, in the previous
+	/// one) that wait for their workers.
+	#[pallet::storage]
+	pub type Unassigned<T: Config> =
+		StorageValue<_, BoundedVec<JobId, T::MaxJobsPerBlock>, ValueQuery>;
+
 	#[pallet::storage]
 	pub type Assignments<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
@@ -459,7 +487,7 @@ pub mod pallet {
 			/// From when it can withdraw.
 			withdrawable_at: BlockNumberFor<T>,
 		},
-		/// A job was bought and assigned.
+		/// A job was bought; its workers are drawn in the next block.
 		JobSubmitted {
 			/// The job.
 			job: JobId,
@@ -471,6 +499,11 @@ pub mod pallet {
 			price: BalanceOf<T>,
 			/// The job fee the submitter paid to the treasury (not refunded).
 			fee: BalanceOf<T>,
+		},
+		/// A job's workers were drawn (in the block after its submission).
+		JobAssigned {
+			/// The job.
+			job: JobId,
 			/// The assigned workers.
 			workers: alloc::vec::Vec<T::AccountId>,
 			/// Commitments are due by this block.
@@ -694,12 +727,24 @@ pub mod pallet {
 		/// The bond of the dataset's key set is below the minimum (spent on failed reveals and
 		/// not topped up, or never posted): nothing would stand behind the answer.
 		OwnerBondTooLow,
+		/// This block already took as many jobs as one draw assigns: submit in the next one.
+		JobQueueFull,
+		/// The job's workers are drawn in the block after its submission: nobody is assigned
+		/// to it yet.
+		NotYetAssigned,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::process_deadlines(now)
+			// The jobs queued before this block are assigned after its inherents
+			// (`PostInherents`); nothing joins the queue before then.
+			let queued = Unassigned::<T>::decode_len().unwrap_or(0) as u64;
+			Self::process_deadlines(now).saturating_add(
+				T::WeightInfo::assign_job(T::MaxWorkers::get(), T::MaxReplicas::get())
+					.saturating_mul(queued)
+					.saturating_add(T::DbWeight::get().reads_writes(1, 1)),
+			)
 		}
 
 		fn offchain_worker(now: BlockNumberFor<T>) {

@@ -137,6 +137,9 @@ parameter_types! {
 	pub storage JobFee: Balance = 0;
 	/// Room for every test's jobs; the attack tests lower it.
 	pub storage MaxOpenJobsPerWorker: u32 = 16;
+	/// What the mock's VRF gives the current block (the tests set it; the block number is
+	/// mixed in).
+	pub storage BlockSeed: u64 = 0;
 	pub const WorkerShare: Perbill = Perbill::from_percent(30);
 	pub const TreasuryShare: Perbill = Perbill::from_percent(10);
 }
@@ -173,9 +176,25 @@ impl pallet_compute::Config for Test {
 	type MaxCircuits = ConstU32<3>;
 	type WorkerShare = WorkerShare;
 	type TreasuryShare = TreasuryShare;
+	type Randomness = MockRandomness;
+	type MaxJobsPerBlock = ConstU32<MAX_JOBS_PER_BLOCK>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;
+}
+
+/// The most jobs one block of the mock takes.
+pub const MAX_JOBS_PER_BLOCK: u32 = 8;
+
+/// The mock's per-block randomness: a hash of the subject, the block number and
+/// [`BlockSeed`], which stands for the block author's VRF output.
+pub struct MockRandomness;
+
+impl frame_support::traits::Randomness<sp_core::H256, u64> for MockRandomness {
+	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+		let now = System::block_number();
+		(sp_core::H256(sp_io::hashing::blake2_256(&(subject, now, BlockSeed::get()).encode())), now)
+	}
 }
 
 /// Datasets and proofs for the benchmarks' test suite.
@@ -547,9 +566,10 @@ pub fn mock_verifying_keys() -> Vec<(u32, Vec<u8>)> {
 	vec![(9, vec![9; 8]), (17, vec![17; 8])]
 }
 
-/// The commit deadline of a job submitted at `now` (no backlog).
+/// The commit deadline of a job submitted at `now` (no backlog): counted from the next block,
+/// which draws its workers.
 pub fn commit_deadline(now: u64) -> u64 {
-	now + RESULT_TIMEOUT
+	now + 1 + RESULT_TIMEOUT
 }
 
 /// The result deadline of a job submitted at `now` (no backlog).
@@ -625,13 +645,20 @@ pub fn total_funds() -> Balance {
 	pallet_balances::TotalIssuance::<Test>::get()
 }
 
-/// Advances to block `n`, running `on_initialize` of the compute pallet for every block.
+/// Advances to block `n`, running `on_initialize` of the compute pallet for every block and
+/// then, as after a block's inherents, the draw of the jobs queued before it.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		Compute::on_initialize(next);
+		<Compute as frame_support::traits::PostInherents>::post_inherents();
 	}
+}
+
+/// Moves to the next block, where the jobs submitted so far get their workers.
+pub fn assign_jobs() {
+	run_to_block(System::block_number() + 1);
 }
 
 /// The compute pallet's events so far.
@@ -645,7 +672,8 @@ pub fn compute_events() -> Vec<pallet_compute::Event<Test>> {
 		.collect()
 }
 
-/// Submits [`mean_query`] on dataset 0 as the consumer, paid from free balance.
+/// Submits [`mean_query`] on dataset 0 as the consumer, paid from free balance, and moves to
+/// the next block, which draws its workers.
 pub fn submit_default_job() -> JobId {
 	let id = pallet_compute::NextJobId::<Test>::get();
 	assert_ok!(Compute::submit_job(
@@ -655,6 +683,7 @@ pub fn submit_default_job() -> JobId {
 		tokenfactory_primitives::compute::Payment::FreeBalance,
 		consumer_key(),
 	));
+	assign_jobs();
 	id
 }
 

@@ -175,6 +175,8 @@ pub enum JobStatus<T: Config> {
 		/// Why.
 		reason: RefundReason,
 	},
+	/// Paid for and waiting for its workers, whom the next block's randomness draws.
+	Assigning,
 }
 
 impl<T: Config> JobStatus<T> {
@@ -185,12 +187,13 @@ impl<T: Config> JobStatus<T> {
 			Self::AwaitingReveal { .. } => JobPhase::AwaitingReveal,
 			Self::Revealed { .. } => JobPhase::Revealed,
 			Self::Refunded { reason } => JobPhase::Refunded(*reason),
+			Self::Assigning => JobPhase::Assigning,
 		}
 	}
 
 	/// Whether the consumer's payment is still in escrow.
 	pub fn holds_escrow(&self) -> bool {
-		matches!(self, Self::Computing | Self::AwaitingReveal { .. })
+		matches!(self, Self::Assigning | Self::Computing | Self::AwaitingReveal { .. })
 	}
 }
 

@@ -25,6 +25,9 @@ pub trait WeightInfo {
 	fn withdraw() -> Weight;
 	/// `submit_job` with `n` active workers and `k` replicas.
 	fn submit_job(n: u32, k: u32) -> Weight;
+	/// Drawing one queued job's `k` workers out of `n` active ones and scheduling its
+	/// deadlines, in the block after its submission.
+	fn assign_job(n: u32, k: u32) -> Weight;
 	/// `submit_result` on a job of `k` replicas, with a result of `b` bytes (the call that
 	/// makes a majority, slashing the rest: the worst case).
 	fn submit_result(k: u32, b: u32) -> Weight;
@@ -66,6 +69,12 @@ impl WeightInfo for () {
 	fn submit_job(n: u32, k: u32) -> Weight {
 		RocksDbWeight::get()
 			.reads_writes(12, 10)
+			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 2).saturating_mul(k.into()))
+	}
+	fn assign_job(n: u32, k: u32) -> Weight {
+		RocksDbWeight::get()
+			.reads_writes(6, 5)
 			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(1, 2).saturating_mul(k.into()))
 	}

@@ -50,6 +50,9 @@ pub const MAX_WORKERS: u32 = 64;
 /// Deadline entries handled per block; each job has four over its life (three at submission),
 /// so a block can take about twenty new jobs before their deadlines slide.
 pub const MAX_DEADLINES_PER_BLOCK: u32 = 64;
+/// Jobs one block takes; their workers are drawn together in the next block (each draw costs
+/// well under a millisecond), and their three deadline entries each slide past full blocks.
+pub const MAX_JOBS_PER_BLOCK: u32 = 32;
 /// The largest result blob: 65 blocks (the largest circuit) of 919 sixteen-bit words, with
 /// headers, is just under 120 KiB.
 pub const MAX_RESULT_SIZE: u32 = 128 * 1024;
@@ -117,6 +120,8 @@ impl pallet_compute::Config for Runtime {
 	type MaxCircuits = ConstU32<MAX_CIRCUITS>;
 	type WorkerShare = WorkerShare;
 	type TreasuryShare = TreasuryShare;
+	type Randomness = crate::BlockRandomness;
+	type MaxJobsPerBlock = ConstU32<MAX_JOBS_PER_BLOCK>;
 	type WeightInfo = crate::weights::pallet_compute::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ComputeBenchmarks;

@@ -3,6 +3,7 @@
 
 mod aura;
 mod balances;
+mod block_randomness;
 mod compute;
 mod conviction_voting;
 mod data_registry;

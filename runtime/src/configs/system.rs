@@ -74,4 +74,6 @@ impl frame_system::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeTask = RuntimeTask;
 	type PalletInfo = PalletInfo;
+	// Jobs submitted in a block get their workers after the next block's VRF inherent.
+	type PostInherents = crate::Compute;
 }

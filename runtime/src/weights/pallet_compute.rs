@@ -158,6 +158,25 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_compute::WeightInfo for Weigh
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 2580).saturating_mul(k.into()))
 	}
+	fn assign_job(n: u32, k: u32, ) -> Weight {
+		// Not measured yet: the figure of `submit_job` when it drew the workers itself, an upper
+		// bound of the draw alone, until `scripts/bench-weights.sh` measures `assign_job`.
+		// Proof Size summary in bytes:
+		//  Measured:  `1356 + k * (167 ±0) + n * (56 ±0)`
+		//  Estimated: `32607 + k * (2580 ±0)`
+		// Minimum execution time: 709_234_000 picoseconds.
+		Weight::from_parts(566_454_853, 0)
+			.saturating_add(Weight::from_parts(0, 32607))
+			// Standard Error: 57_055
+			.saturating_add(Weight::from_parts(1_676_660, 0).saturating_mul(n.into()))
+			// Standard Error: 822_032
+			.saturating_add(Weight::from_parts(39_832_438, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(20))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2580).saturating_mul(k.into()))
+	}
 	/// Storage: `Compute::Jobs` (r:1 w:1)
 	/// Proof: `Compute::Jobs` (`max_values`: None, `max_size`: Some(2972), added: 5447, mode: `MaxEncodedLen`)
 	/// Storage: `Compute::Deadlines` (r:1 w:1)

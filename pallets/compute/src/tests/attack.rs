@@ -766,7 +766,7 @@ mod owner {
 			assert_noop!(submit_as(consumer()), Error::<Test>::OwnerBondTooLow);
 			// A job that ends gives its reservation back.
 			run_to_block(Jobs::<Test>::get(first).unwrap().result_deadline);
-			assert_eq!(MockCatalog::reserved(), EXPOSURE);
+			assert_eq!(MockCatalog::reserved(), PRICE + REVEAL_PENALTY);
 			submit_default_job();
 		});
 	}
@@ -782,6 +782,7 @@ mod owner {
 			// to itself, out of that job's own reservation.
 			let own = crate::NextJobId::<Test>::get();
 			assert_ok!(submit_as(owner()));
+			assign_jobs();
 			all_agree(own, 1);
 			let Some(JobStatus::AwaitingReveal { reveal_deadline, .. }) =
 				Jobs::<Test>::get(own).map(|job| job.status)
@@ -807,6 +808,141 @@ mod owner {
 			Compute::prune(job);
 			assert_eq!(Balances::free_balance(consumer()), before + PRICE + REVEAL_PENALTY);
 			assert!(penalized(REVEAL_PENALTY, RefundReason::RevealTimeout));
+		});
+	}
+}
+
+/// Who draws a job's workers: the randomness of the block after the one that includes it.
+mod assignment {
+	use super::*;
+	use crate::{Assignments, Unassigned};
+	use tokenfactory_primitives::compute::RefundReason;
+
+	/// Registers w4 and w5 too: five workers, three drawn per job.
+	fn five_workers() {
+		for name in ["w4", "w5"] {
+			assert_ok!(Compute::register_worker(
+				RuntimeOrigin::signed(account(name)),
+				worker_key(name),
+				MIN_BOND,
+				key_proof_for(name, &account(name))
+			));
+		}
+	}
+
+	/// The workers drawn for a job submitted in block 1 under `parent` (the hash a block
+	/// author can grind) when block 2's VRF gives `seed`.
+	fn drawn(parent: [u8; 32], seed: u64) -> Vec<AccountId> {
+		let mut ext = new_test_ext();
+		ext.execute_with(|| {
+			five_workers();
+			System::set_parent_hash(parent.into());
+			let job = crate::NextJobId::<Test>::get();
+			assert_ok!(submit_job());
+			BlockSeed::set(&seed);
+			assign_jobs();
+			let record = Jobs::<Test>::get(job).expect("job");
+			let mut workers: Vec<AccountId> =
+				record.workers.iter().map(|a| a.worker.clone()).collect();
+			workers.sort();
+			workers
+		})
+	}
+
+	fn submit_job() -> sp_runtime::DispatchResult {
+		Compute::submit_job(
+			RuntimeOrigin::signed(consumer()),
+			0,
+			mean_query(),
+			Payment::FreeBalance,
+			consumer_key(),
+		)
+	}
+
+	#[test]
+	fn block_author_grinds_the_parent_hash_to_pick_the_workers() {
+		// Before: the parent hash drew the workers, and its author could try hash after hash
+		// (reordering, resealing) until its own workers came up. Now it changes nothing.
+		let first = drawn([0; 32], 7);
+		for byte in 1..16u8 {
+			assert_eq!(drawn([byte; 32], 7), first, "the parent hash does not decide");
+		}
+	}
+
+	#[test]
+	fn block_author_knows_the_workers_of_the_jobs_it_includes() {
+		build_and_execute(|| {
+			five_workers();
+			assert_ok!(submit_job());
+			// In the including block nothing is drawn yet.
+			let record = Jobs::<Test>::get(0).expect("job");
+			assert_eq!(record.status, JobStatus::Assigning);
+			assert!(record.workers.is_empty());
+			assert!(Assignments::<Test>::iter().next().is_none());
+			assert_eq!(Unassigned::<Test>::get().into_inner(), vec![0]);
+			assign_jobs();
+			assert_eq!(Jobs::<Test>::get(0).map(|job| job.workers.len()), Some(3));
+			assert!(Unassigned::<Test>::get().is_empty());
+		});
+		// ... and the next block's randomness, which its author alone knows, decides.
+		let draws: std::collections::BTreeSet<Vec<AccountId>> =
+			(0..12).map(|seed| drawn([0; 32], seed)).collect();
+		assert!(draws.len() > 1, "the next block's randomness decides the workers");
+	}
+
+	#[test]
+	fn lazy_worker_commits_before_it_is_drawn() {
+		build_and_execute(|| {
+			assert_ok!(submit_job());
+			assert_noop!(commit("w1", 0, 1), refused(Error::<Test>::NotYetAssigned));
+			assert_noop!(open("w1", 0, 1), refused(Error::<Test>::NotYetAssigned));
+			assign_jobs();
+			assert_ok!(commit("w1", 0, 1));
+		});
+	}
+
+	#[test]
+	fn consumer_floods_one_block_with_jobs() {
+		build_and_execute(|| {
+			for _ in 0..MAX_JOBS_PER_BLOCK {
+				assert_ok!(submit_job());
+			}
+			assert_noop!(submit_job(), Error::<Test>::JobQueueFull);
+			assign_jobs();
+			assert_ok!(submit_job());
+			assign_jobs();
+			assert_eq!(
+				Jobs::<Test>::iter_values()
+					.filter(|job| job.status == JobStatus::Computing)
+					.count(),
+				MAX_JOBS_PER_BLOCK as usize + 1
+			);
+			run_to_block(result_deadline(2) + RETENTION + 10);
+		});
+	}
+
+	#[test]
+	fn workers_leave_between_the_submission_and_the_draw() {
+		build_and_execute(|| {
+			JobFee::set(&7);
+			let treasury = Balances::free_balance(crate::mock::TreasuryAccount::get());
+			let before = Balances::free_balance(consumer());
+			assert_ok!(submit_job());
+			assert_eq!(MockCatalog::reserved(), PRICE + REVEAL_PENALTY);
+			assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
+			assign_jobs();
+			assert_eq!(
+				Jobs::<Test>::get(0).map(|job| job.status),
+				Some(JobStatus::Refunded { reason: RefundReason::Unassignable })
+			);
+			// The price comes back; the fee does not (it paid for the block space).
+			assert_eq!(Balances::free_balance(consumer()), before - 7);
+			assert_eq!(Balances::free_balance(crate::mock::TreasuryAccount::get()), treasury + 7);
+			assert_eq!(MockCatalog::reserved(), 0);
+			assert_eq!(MockCatalog::get(0).running_jobs, 0);
+			assert!(Assignments::<Test>::iter().next().is_none());
+			run_to_block(2 + RETENTION);
+			assert!(Jobs::<Test>::get(0).is_none(), "forgotten after the retention period");
 		});
 	}
 }

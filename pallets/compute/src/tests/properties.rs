@@ -81,7 +81,9 @@ proptest! {
 				Compute::do_try_state().expect("invariants hold after every step");
 				assert_eq!(total_funds(), total);
 			}
-			// Every job ends: after its retention period nothing is left.
+			// Every job ends: after its retention period nothing is left (a job submitted in the
+			// last step gets its deadlines in the next block).
+			assign_jobs();
 			let last_deadline = Jobs::<Test>::iter_values()
 				.map(|job| job.result_deadline)
 				.max()

@@ -59,13 +59,13 @@ fn a_majority_of_identical_digests_awaits_the_reveal() {
 		let (digest, _) = result_of(1);
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
-			Some(JobStatus::AwaitingReveal { digest, reveal_deadline: 1 + REVEAL_TIMEOUT })
+			Some(JobStatus::AwaitingReveal { digest, reveal_deadline: 2 + REVEAL_TIMEOUT })
 		);
 		assert!(AwaitingReveal::<Test>::contains_key(job));
 		assert!(compute_events().contains(&Event::ResultAgreed {
 			job,
 			digest,
-			reveal_deadline: 1 + REVEAL_TIMEOUT
+			reveal_deadline: 2 + REVEAL_TIMEOUT
 		}));
 		assert_ok!(reveal(job, digest));
 		assert_ok!(open("w3", job, 1));
@@ -303,7 +303,7 @@ fn the_results_open_when_every_worker_has_committed() {
 		assert_noop!(open("w1", job, 1), refused(Error::<Test>::ResultsNotOpen));
 		assert_noop!(dispatch_result(authorized(), "w1", job), Error::<Test>::ResultsNotOpen);
 		assert_ok!(commit("w3", job, 1));
-		assert_eq!(opened_at(job), Some(1));
+		assert_eq!(opened_at(job), Some(2));
 		assert!(compute_events().contains(&Event::ResultsOpened { job, committed: 3 }));
 		assert_noop!(commit("w1", job, 1), refused(Error::<Test>::CommitsClosed));
 		for worker in WORKERS {
@@ -313,7 +313,7 @@ fn the_results_open_when_every_worker_has_committed() {
 			Jobs::<Test>::get(job).map(|job| job.status),
 			Some(JobStatus::AwaitingReveal { .. })
 		));
-		run_to_block(1 + REVEAL_TIMEOUT);
+		run_to_block(2 + REVEAL_TIMEOUT);
 	});
 }
 
@@ -448,7 +448,7 @@ fn the_last_worker_to_commit_may_open_at_once() {
 		assert_ok!(commit("w2", job, 1));
 		// w3's opening is its commitment: every other result is hidden, the results open.
 		assert_ok!(open("w3", job, 1));
-		assert_eq!(opened_at(job), Some(1));
+		assert_eq!(opened_at(job), Some(2));
 		let record = Jobs::<Test>::get(job).expect("job");
 		let w3 = record.workers.iter().find(|a| a.worker == account("w3")).expect("assigned");
 		assert_eq!(w3.commitment, Some(commitment_of("w3", job, 1)));

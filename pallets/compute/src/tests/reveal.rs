@@ -132,6 +132,7 @@ fn a_job_paid_by_voucher_settles_from_the_payer_escrow() {
 			tokenfactory_primitives::compute::Payment::Voucher { voucher, signature },
 			consumer_key()
 		));
+		assign_jobs();
 		all_agree(0, 1);
 		let owner_before = Balances::free_balance(owner());
 		let (digest, _) = result_of(1);

@@ -38,9 +38,16 @@ fn a_job_paid_from_free_balance_is_escrowed_assigned_and_scheduled() {
 		assert!(Deadlines::<Test>::get(result_deadline(1) + RETENTION)
 			.contains(&(job, DeadlineKind::Prune)));
 		assert_eq!(MockCatalog::get(0).running_jobs, 1);
+		let events = compute_events();
+		assert!(events.iter().any(|event| matches!(
+			event,
+			Event::JobSubmitted { job: 0, dataset: 0, price: PRICE, .. }
+		)));
 		assert!(matches!(
-			compute_events().last(),
-			Some(Event::JobSubmitted { job: 0, dataset: 0, price: PRICE, .. })
+			events.last(),
+			Some(Event::JobAssigned { job: 0, workers, commit_deadline, result_deadline: r })
+				if workers.len() == 3 && *commit_deadline == super::super::mock::commit_deadline(1)
+					&& *r == result_deadline(1)
 		));
 		// Clean up so that conservation is checked on a finished job.
 		run_to_block(result_deadline(1) + RETENTION);
@@ -239,8 +246,25 @@ fn deadline_queue_full() {
 				]),
 			);
 		}
-		assert_noop!(submit(mean_query(), Payment::FreeBalance), Error::<Test>::DeadlineQueueFull);
-		let _ = Deadlines::<Test>::clear(u32::MAX, None);
+		// The job is paid for, but the next block cannot schedule it: it is refunded there.
+		assert_ok!(submit(mean_query(), Payment::FreeBalance));
+		assert_eq!(escrow_of(&consumer()), PRICE);
+		assign_jobs();
+		assert_eq!(
+			Jobs::<Test>::get(0).map(|job| job.status),
+			Some(JobStatus::Refunded {
+				reason: tokenfactory_primitives::compute::RefundReason::Unassignable
+			})
+		);
+		assert_eq!(escrow_of(&consumer()), 0);
+		assert!(Assignments::<Test>::iter().next().is_none(), "nobody was assigned");
+		// Its prune (due at 2 + RETENTION) slid past the full blocks.
+		assert!(Deadlines::<Test>::get(result_deadline(1) + 16).contains(&(0, DeadlineKind::Prune)));
+		for offset in 0..16u64 {
+			Deadlines::<Test>::remove(result_deadline(1) + offset);
+		}
+		run_to_block(result_deadline(1) + 16);
+		assert!(Jobs::<Test>::get(0).is_none());
 	});
 }
 

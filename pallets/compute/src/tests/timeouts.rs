@@ -83,7 +83,7 @@ fn no_reveal_by_the_deadline_refunds_the_consumer() {
 		let before = Balances::free_balance(consumer());
 		let job = submit_default_job();
 		all_agree(job, 1);
-		run_to_block(1 + REVEAL_TIMEOUT);
+		run_to_block(2 + REVEAL_TIMEOUT);
 		assert_eq!(
 			Jobs::<Test>::get(job).map(|job| job.status),
 			Some(JobStatus::Refunded { reason: RefundReason::RevealTimeout })

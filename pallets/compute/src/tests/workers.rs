@@ -200,7 +200,7 @@ fn withdraw_waits_for_open_jobs() {
 	build_and_execute(|| {
 		let job = submit_default_job();
 		assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
-		run_to_block(1 + UNBONDING_DELAY);
+		run_to_block(2 + UNBONDING_DELAY);
 		assert_noop!(
 			Compute::withdraw(RuntimeOrigin::signed(account("w1"))),
 			Error::<Test>::JobsStillOpen
@@ -217,7 +217,8 @@ fn a_worker_slashed_below_the_minimum_leaves_and_unbonds() {
 		for _ in 0..3 {
 			let job = submit_default_job();
 			w1_never_opens(job);
-			run_to_block(result_deadline(System::block_number()));
+			// Submitted in the block before this one.
+			run_to_block(result_deadline(System::block_number() - 1));
 		}
 		let removed_at = System::block_number();
 		let worker = Workers::<Test>::get(account("w1")).expect("still registered");

@@ -96,6 +96,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod features;
 mod functions;
 pub mod migrations;
 #[cfg(test)]
@@ -120,12 +121,13 @@ impl<T: Config> frame_support::traits::PostInherents for Pallet<T> {
 }
 
 /// The pallet: configuration, storage, events, errors and calls. The logic lives in
-/// `functions.rs`, the off-chain worker in `offchain.rs`.
+/// `features/` (workers, jobs, results, reveal, deadlines, governance) and `functions.rs`
+/// (shared helpers and the invariants), the off-chain worker in `offchain.rs`.
 #[frame_support::pallet]
 #[allow(
 	clippy::expect_used,
 	reason = "FRAME's pallet macro expands `expect`s on runtime-construction invariants; the \
-	          logic, in `functions.rs`, has none"
+	          logic, in `features/`, has none"
 )]
 pub mod pallet {
 	use super::*;

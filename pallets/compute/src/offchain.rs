@@ -135,6 +135,14 @@ impl<T: Config> Pallet<T> {
 			// Oldest first: the executor runs them in the order their deadlines fall.
 			let mut jobs: Vec<JobIdOf> = Assignments::<T>::iter_key_prefix(&worker).collect();
 			jobs.sort_unstable();
+			// A job waiting for the next block's draw, when that draw cannot leave this worker
+			// out (every worker with room is drawn) and it owes nothing else: its evaluation
+			// starts now, so the block the draw waits for costs no time. It commits only once
+			// assigned (the request, hence the task, is the same); if the draw goes otherwise
+			// after all (a deadline freed another worker), the result is forgotten unused.
+			if jobs.is_empty() && Self::surely_drawn(&worker) {
+				jobs.extend(Unassigned::<T>::get());
+			}
 			for job in jobs {
 				let Some(record) = Jobs::<T>::get(job) else { continue };
 				let Some(request) = Self::evaluation_request(job, &record) else { continue };
@@ -143,6 +151,16 @@ impl<T: Config> Pallet<T> {
 				Self::work_on_evaluation(now, job, &record, id, request, &worker, &key);
 			}
 		}
+	}
+
+	/// Whether the next draw assigns `worker` to every queued job as things stand: the
+	/// workers with room are exactly the replication factor's number, `worker` among them.
+	fn surely_drawn(worker: &T::AccountId) -> bool {
+		!Unassigned::<T>::get().is_empty()
+			&& Self::candidates().is_ok_and(|candidates| {
+				candidates.len() == ReplicationFactor::<T>::get() as usize
+					&& candidates.contains(worker)
+			})
 	}
 
 	/// Moves this node's evaluation of `job` on: the executor's output, then a commitment to

@@ -172,6 +172,65 @@ fn a_worker_commits_to_its_result_and_opens_it_once_the_others_have_committed() 
 }
 
 #[test]
+fn a_worker_surely_drawn_starts_before_the_draw_and_commits_after_it() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		// Three workers with room, three drawn: the draw in the next block cannot leave w1 out.
+		assert_ok!(Compute::submit_job(
+			RuntimeOrigin::signed(consumer()),
+			0,
+			mean_query(),
+			tokenfactory_primitives::compute::Payment::FreeBalance,
+			consumer_key(),
+		));
+		Compute::offchain_worker(1);
+		let requests = executor.eval_requests.lock().expect("lock").clone();
+		assert_eq!(requests.len(), 1, "the evaluation starts before the draw");
+		let (digest, blob) = result_of(1);
+		executor
+			.evaluations
+			.lock()
+			.expect("lock")
+			.insert(requests[0].task_id(), TaskStatus::Done(EvalOutput { digest, result: blob }));
+		// Done, but not assigned yet: nothing goes out.
+		Compute::offchain_worker(1);
+		assert!(pool_calls(&pool).is_empty());
+		// Drawn: the same task's result is committed at once, without a second evaluation.
+		assign_jobs();
+		Compute::offchain_worker(2);
+		assert!(matches!(
+			pool_calls(&pool).as_slice(),
+			[crate::Call::commit_result { job: 0, .. }]
+		));
+		assert_eq!(executor.eval_requests.lock().expect("lock").len(), 1);
+	});
+}
+
+#[test]
+fn a_worker_that_may_not_be_drawn_waits_for_the_draw() {
+	let Harness { mut ext, pool, executor } = harness("w1", false);
+	ext.execute_with(|| {
+		// Four workers with room for three places: w1 may be left out.
+		assert_ok!(Compute::register_worker(
+			RuntimeOrigin::signed(account("w4")),
+			worker_key("w4"),
+			MIN_BOND,
+			key_proof_for("w4", &account("w4"))
+		));
+		assert_ok!(Compute::submit_job(
+			RuntimeOrigin::signed(consumer()),
+			0,
+			mean_query(),
+			tokenfactory_primitives::compute::Payment::FreeBalance,
+			consumer_key(),
+		));
+		Compute::offchain_worker(1);
+		assert!(executor.eval_requests.lock().expect("lock").is_empty());
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
 fn a_worker_left_out_of_the_opening_sends_nothing() {
 	let Harness { mut ext, pool, executor } = harness("w1", false);
 	ext.execute_with(|| {

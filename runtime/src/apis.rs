@@ -291,8 +291,8 @@ impl_runtime_apis! {
 			use polkadot_sdk::frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use crate::{
-				Balances, Compute, ConvictionVoting, DataRegistry, Equity, Nfts, PaymentChannels,
-				Preimage, Referenda, Scheduler, Sudo, Timestamp, Treasury,
+				Balances, BlockRandomness, Compute, ConvictionVoting, DataRegistry, Equity, Nfts,
+				PaymentChannels, Preimage, Referenda, Scheduler, Sudo, Timestamp, Treasury,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -310,8 +310,8 @@ impl_runtime_apis! {
 			use polkadot_sdk::frame_support::traits::TrackedStorageKey;
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use crate::{
-				Balances, Compute, ConvictionVoting, DataRegistry, Equity, Nfts, PaymentChannels,
-				Preimage, Referenda, Scheduler, Sudo, Timestamp, Treasury,
+				Balances, BlockRandomness, Compute, ConvictionVoting, DataRegistry, Equity, Nfts,
+				PaymentChannels, Preimage, Referenda, Scheduler, Sudo, Timestamp, Treasury,
 			};
 
 			impl frame_system_benchmarking::Config for Runtime {}

@@ -283,18 +283,19 @@ pub async fn call(
 	};
 	let latency = submitted.elapsed();
 
-	let (result_commitment, sealed) = match &finished.status {
-		pallet_compute::JobStatus::Revealed { result_commitment, sealed, .. } => {
-			(*result_commitment, sealed.to_vec())
-		}
-		pallet_compute::JobStatus::Refunded { reason } => {
-			return Err(fail(
+	let (result_commitment, sealed) =
+		match &finished.status {
+			pallet_compute::JobStatus::Revealed { result_commitment, sealed, .. } => {
+				(*result_commitment, sealed.to_vec())
+			}
+			pallet_compute::JobStatus::Refunded { reason } => {
+				return Err(fail(
 				Failure::Timeout,
-				anyhow!("job {job} was refunded ({reason:?}): nothing was charged"),
+				anyhow!("job {job} was refunded ({reason:?}): the price came back, the job fee did not"),
 			));
-		}
-		_ => return Err(anyhow!("job {job} is not finished")),
-	};
+			}
+			_ => return Err(anyhow!("job {job} is not finished")),
+		};
 	progress(&format!(
 		"job {job}: proof verified on chain, result revealed ({:.1} s)",
 		latency.as_secs_f64()
@@ -476,7 +477,9 @@ pub async fn show_jobs(chain: &Chain, job: Option<JobId>) -> Result<Report> {
 				"result_blocks": record.result_blocks,
 				"circuit_blocks": record.circuit_blocks,
 				"submitted_at": record.submitted_at,
-				"result_deadline": record.result_deadline,
+				// None while the job waits for the next block's draw: it has no deadlines yet.
+				"result_deadline": (!matches!(record.status, pallet_compute::JobStatus::Assigning))
+					.then_some(record.result_deadline),
 				"workers": results,
 			}),
 		);

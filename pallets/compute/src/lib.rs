@@ -502,17 +502,6 @@ pub mod pallet {
 			/// The job fee the submitter paid to the treasury (not refunded).
 			fee: BalanceOf<T>,
 		},
-		/// A job's workers were drawn (in the block after its submission).
-		JobAssigned {
-			/// The job.
-			job: JobId,
-			/// The assigned workers.
-			workers: alloc::vec::Vec<T::AccountId>,
-			/// Commitments are due by this block.
-			commit_deadline: BlockNumberFor<T>,
-			/// Opened results are due by this block.
-			result_deadline: BlockNumberFor<T>,
-		},
 		/// A worker committed to its result (nothing of the result is public yet).
 		ResultCommitted {
 			/// The job.
@@ -622,6 +611,17 @@ pub mod pallet {
 		ReplicationFactorSet {
 			/// Workers per job from now on.
 			replicas: u32,
+		},
+		/// A job's workers were drawn (in the block after its submission).
+		JobAssigned {
+			/// The job.
+			job: JobId,
+			/// The assigned workers.
+			workers: alloc::vec::Vec<T::AccountId>,
+			/// Commitments are due by this block.
+			commit_deadline: BlockNumberFor<T>,
+			/// Opened results are due by this block.
+			result_deadline: BlockNumberFor<T>,
 		},
 	}
 

@@ -136,12 +136,16 @@ impl<T: Config> Pallet<T> {
 			let mut jobs: Vec<JobIdOf> = Assignments::<T>::iter_key_prefix(&worker).collect();
 			jobs.sort_unstable();
 			// A job waiting for the next block's draw, when that draw cannot leave this worker
-			// out (every worker with room is drawn) and it owes nothing else: its evaluation
+			// out (every worker with room is drawn) and it owes nothing else (so its room is
+			// the whole `MaxOpenJobsPerWorker`): its evaluation
 			// starts now, so the block the draw waits for costs no time. It commits only once
 			// assigned (the request, hence the task, is the same); if the draw goes otherwise
 			// after all (a deadline freed another worker), the result is forgotten unused.
 			if jobs.is_empty() && Self::surely_drawn(&worker) {
-				jobs.extend(Unassigned::<T>::get());
+				// The draw goes in id order and fills this worker's room: the first ones.
+				let room =
+					<T::MaxOpenJobsPerWorker as frame_support::traits::Get<u32>>::get() as usize;
+				jobs.extend(Unassigned::<T>::get().into_iter().take(room));
 			}
 			for job in jobs {
 				let Some(record) = Jobs::<T>::get(job) else { continue };

@@ -93,8 +93,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// # Errors
 	///
-	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`],
-	/// [`Error::OwnerBondTooLow`], [`Error::JobQueueFull`], [`Error::Overflow`]; the channel's
+	/// As [`Self::prepare_job`]; [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`] (counting
+	/// the jobs already queued for the draw), [`Error::OwnerBondTooLow`],
+	/// [`Error::JobQueueFull`], [`Error::Overflow`]; the channel's
 	/// or currency's error for a payment (or the job fee) that cannot be taken.
 	pub fn do_submit_job(
 		who: T::AccountId,
@@ -107,7 +108,8 @@ impl<T: Config> Pallet<T> {
 		let (terms, query, result_blocks, circuit_blocks) = Self::prepare_job(dataset, query)?;
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		Self::candidates()?;
+		let queued = Unassigned::<T>::decode_len().unwrap_or(0) as u32;
+		Self::ensure_room_for(queued.saturating_add(1))?;
 		Unassigned::<T>::try_append(id).map_err(|_| Error::<T>::JobQueueFull)?;
 		// What the consumer may be owed if the owner fails it, set aside out of the owner's
 		// bond for the job's whole life: every running job stays backed.
@@ -192,6 +194,8 @@ impl<T: Config> Pallet<T> {
 		if queue.is_empty() {
 			return;
 		}
+		// This block's value: the runtime's randomness must be renewed by every block (the
+		// block-randomness inherent is mandatory), or earlier authors would know it.
 		let (seed, _) = T::Randomness::random(b"tokenfactory/assign");
 		for job in queue {
 			let Some(mut record) = Jobs::<T>::get(job) else { continue };
@@ -312,6 +316,27 @@ impl<T: Config> Pallet<T> {
 			active.into_iter().filter(|worker| Self::owed(worker) < capacity).collect();
 		ensure!(candidates.len() >= wanted, Error::<T>::WorkersBusy);
 		Ok(candidates)
+	}
+
+	/// Whether the workers with room can take `jobs` more jobs (the queued ones and a new one),
+	/// each of `k` distinct workers: each worker takes at most its remaining room, and at most
+	/// one place per job, so together they offer `Σ min(room, jobs)` places for the `k · jobs`
+	/// wanted. A submission the next draw could not serve is refused here, before its fee is
+	/// taken, rather than refunded there without it.
+	///
+	/// # Errors
+	///
+	/// [`Error::NotEnoughWorkers`], [`Error::WorkersBusy`].
+	pub(crate) fn ensure_room_for(jobs: u32) -> DispatchResult {
+		let candidates = Self::candidates()?;
+		let capacity = T::MaxOpenJobsPerWorker::get();
+		let places: u64 = candidates
+			.iter()
+			.map(|worker| u64::from(capacity.saturating_sub(Self::owed(worker)).min(jobs)))
+			.sum();
+		let wanted = u64::from(ReplicationFactor::<T>::get()).saturating_mul(u64::from(jobs));
+		ensure!(places >= wanted, Error::<T>::WorkersBusy);
+		Ok(())
 	}
 
 	/// Picks the replication factor's number of distinct active workers with room for another

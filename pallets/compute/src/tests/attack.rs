@@ -922,6 +922,27 @@ mod assignment {
 	}
 
 	#[test]
+	fn consumer_overbooks_the_workers_in_one_block() {
+		build_and_execute(|| {
+			// Three workers, all drawn, room for two jobs each: a third job in the same block
+			// could not be drawn. It is refused before its fee is taken.
+			MaxOpenJobsPerWorker::set(&2);
+			JobFee::set(&7);
+			assert_ok!(submit_job());
+			assert_ok!(submit_job());
+			assert_noop!(submit_job(), Error::<Test>::WorkersBusy);
+			assign_jobs();
+			assert_eq!(
+				Jobs::<Test>::iter_values()
+					.filter(|job| job.status == JobStatus::Computing)
+					.count(),
+				2
+			);
+			assert_noop!(submit_job(), Error::<Test>::WorkersBusy);
+		});
+	}
+
+	#[test]
 	fn workers_leave_between_the_submission_and_the_draw() {
 		build_and_execute(|| {
 			JobFee::set(&7);

@@ -672,17 +672,22 @@ pub fn compute_events() -> Vec<pallet_compute::Event<Test>> {
 		.collect()
 }
 
-/// Submits [`mean_query`] on dataset 0 as the consumer, paid from free balance, and moves to
-/// the next block, which draws its workers.
-pub fn submit_default_job() -> JobId {
-	let id = pallet_compute::NextJobId::<Test>::get();
-	assert_ok!(Compute::submit_job(
+/// Submits [`mean_query`] on dataset 0 as the consumer, paid from free balance; the job waits
+/// for the next block's draw.
+pub fn submit_mean_job() -> sp_runtime::DispatchResult {
+	Compute::submit_job(
 		RuntimeOrigin::signed(consumer()),
 		0,
 		mean_query(),
 		tokenfactory_primitives::compute::Payment::FreeBalance,
 		consumer_key(),
-	));
+	)
+}
+
+/// [`submit_mean_job`], then the next block, which draws its workers.
+pub fn submit_default_job() -> JobId {
+	let id = pallet_compute::NextJobId::<Test>::get();
+	assert_ok!(submit_mean_job());
 	assign_jobs();
 	id
 }

@@ -838,7 +838,7 @@ mod assignment {
 			five_workers();
 			System::set_parent_hash(parent.into());
 			let job = crate::NextJobId::<Test>::get();
-			assert_ok!(submit_job());
+			assert_ok!(submit_mean_job());
 			BlockSeed::set(&seed);
 			assign_jobs();
 			let record = Jobs::<Test>::get(job).expect("job");
@@ -847,16 +847,6 @@ mod assignment {
 			workers.sort();
 			workers
 		})
-	}
-
-	fn submit_job() -> sp_runtime::DispatchResult {
-		Compute::submit_job(
-			RuntimeOrigin::signed(consumer()),
-			0,
-			mean_query(),
-			Payment::FreeBalance,
-			consumer_key(),
-		)
 	}
 
 	#[test]
@@ -873,7 +863,7 @@ mod assignment {
 	fn block_author_knows_the_workers_of_the_jobs_it_includes() {
 		build_and_execute(|| {
 			five_workers();
-			assert_ok!(submit_job());
+			assert_ok!(submit_mean_job());
 			// In the including block nothing is drawn yet.
 			let record = Jobs::<Test>::get(0).expect("job");
 			assert_eq!(record.status, JobStatus::Assigning);
@@ -893,7 +883,7 @@ mod assignment {
 	#[test]
 	fn lazy_worker_commits_before_it_is_drawn() {
 		build_and_execute(|| {
-			assert_ok!(submit_job());
+			assert_ok!(submit_mean_job());
 			assert_noop!(commit("w1", 0, 1), refused(Error::<Test>::NotYetAssigned));
 			assert_noop!(open("w1", 0, 1), refused(Error::<Test>::NotYetAssigned));
 			assign_jobs();
@@ -905,11 +895,11 @@ mod assignment {
 	fn consumer_floods_one_block_with_jobs() {
 		build_and_execute(|| {
 			for _ in 0..MAX_JOBS_PER_BLOCK {
-				assert_ok!(submit_job());
+				assert_ok!(submit_mean_job());
 			}
-			assert_noop!(submit_job(), Error::<Test>::JobQueueFull);
+			assert_noop!(submit_mean_job(), Error::<Test>::JobQueueFull);
 			assign_jobs();
-			assert_ok!(submit_job());
+			assert_ok!(submit_mean_job());
 			assign_jobs();
 			assert_eq!(
 				Jobs::<Test>::iter_values()
@@ -928,9 +918,9 @@ mod assignment {
 			// could not be drawn. It is refused before its fee is taken.
 			MaxOpenJobsPerWorker::set(&2);
 			JobFee::set(&7);
-			assert_ok!(submit_job());
-			assert_ok!(submit_job());
-			assert_noop!(submit_job(), Error::<Test>::WorkersBusy);
+			assert_ok!(submit_mean_job());
+			assert_ok!(submit_mean_job());
+			assert_noop!(submit_mean_job(), Error::<Test>::WorkersBusy);
 			assign_jobs();
 			assert_eq!(
 				Jobs::<Test>::iter_values()
@@ -938,7 +928,7 @@ mod assignment {
 					.count(),
 				2
 			);
-			assert_noop!(submit_job(), Error::<Test>::WorkersBusy);
+			assert_noop!(submit_mean_job(), Error::<Test>::WorkersBusy);
 		});
 	}
 
@@ -948,7 +938,7 @@ mod assignment {
 			JobFee::set(&7);
 			let treasury = Balances::free_balance(crate::mock::TreasuryAccount::get());
 			let before = Balances::free_balance(consumer());
-			assert_ok!(submit_job());
+			assert_ok!(submit_mean_job());
 			assert_eq!(MockCatalog::reserved(), PRICE + REVEAL_PENALTY);
 			assert_ok!(Compute::unbond(RuntimeOrigin::signed(account("w1"))));
 			assign_jobs();

@@ -176,13 +176,7 @@ fn a_worker_surely_drawn_starts_before_the_draw_and_commits_after_it() {
 	let Harness { mut ext, pool, executor } = harness("w1", false);
 	ext.execute_with(|| {
 		// Three workers with room, three drawn: the draw in the next block cannot leave w1 out.
-		assert_ok!(Compute::submit_job(
-			RuntimeOrigin::signed(consumer()),
-			0,
-			mean_query(),
-			tokenfactory_primitives::compute::Payment::FreeBalance,
-			consumer_key(),
-		));
+		assert_ok!(submit_mean_job());
 		Compute::offchain_worker(1);
 		let requests = executor.eval_requests.lock().expect("lock").clone();
 		assert_eq!(requests.len(), 1, "the evaluation starts before the draw");
@@ -217,13 +211,7 @@ fn a_worker_that_may_not_be_drawn_waits_for_the_draw() {
 			MIN_BOND,
 			key_proof_for("w4", &account("w4"))
 		));
-		assert_ok!(Compute::submit_job(
-			RuntimeOrigin::signed(consumer()),
-			0,
-			mean_query(),
-			tokenfactory_primitives::compute::Payment::FreeBalance,
-			consumer_key(),
-		));
+		assert_ok!(submit_mean_job());
 		Compute::offchain_worker(1);
 		assert!(executor.eval_requests.lock().expect("lock").is_empty());
 		assert!(pool_calls(&pool).is_empty());
